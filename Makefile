@@ -1,0 +1,49 @@
+# citystar — the two commands a person needs: `make run` and `make test`.
+# Each installs what is missing (Debian packages, non-interactively), builds, then runs.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+DEMO_DIR   ?= $(BUILD)/demo
+
+.PHONY: all deps build build-asan run test test-fast bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/Makefile: CMakeLists.txt
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/Makefile: CMakeLists.txt
+	CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCITYSTAR_SANITIZE=ON
+
+build-asan: deps $(ASAN_BUILD)/Makefile
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# The demo: scores the sample data set under every scored framework that ships with it.
+run: build
+	@scripts/demo $(BUILD)/citystar
+
+# Every test, in the normal build and again under ASan + UBSan.
+test: build build-asan
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-fast: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	$(BUILD)/bench/bench_eval
+
+fuzz: deps
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCITYSTAR_FUZZ=ON
+	cmake --build build-fuzz -j $(JOBS)
+	@echo "run e.g.: build-fuzz/fuzz/fuzz_expr_libfuzzer fuzz/corpus/expr -max_total_time=60"
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -1,0 +1,513 @@
+/*
+ * main.c — the `citystar` command: framework list/show/check, data templates, scoring and
+ * explanations. Stateless: reads framework files and data files, writes to stdout. Exit status 0 on
+ * success, 1 on bad input (with messages naming file, line and field), 2 on usage errors.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/io.h"
+#include "output/output.h"
+
+#ifndef CS_FRAMEWORKS_DIR
+#define CS_FRAMEWORKS_DIR "frameworks"
+#endif
+#define CS_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+static const char *usage_text =
+    "用法 / usage: citystar [--frameworks DIR] COMMAND ...\n"
+    "\n"
+    "  framework list                          列出框架 / list frameworks\n"
+    "  framework show ID|FILE [--format text|json] [--plan]\n"
+    "                                          框架结构、指标数与满分 / structure, indicator count, max_score\n"
+    "  framework check FILE...                 检查框架文件 / check framework files\n"
+    "  template --framework ID [--format csv] [--region R] [--period P]\n"
+    "                                          需填报的数据项 / the data elements to report\n"
+    "  score --framework ID --data FILE.csv [--format text|json|csv] [--period P] [--region R] [--strict]\n"
+    "                                          评分 / score every region and period in the file\n"
+    "  explain --framework ID --data FILE.csv --region R --period P [--indicator CODE]\n"
+    "                                          得分说明 / explain a region's points\n"
+    "\n"
+    "数据文件为 CSV：region,period,element,value（UTF-8 或 GBK，首行为表头）。\n"
+    "The data file is CSV with a header row: region,period,element,value (UTF-8 or GBK).\n"
+    "Frameworks are read from --frameworks DIR, $CITYSTAR_FRAMEWORKS, or " CS_FRAMEWORKS_DIR ".\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "citystar: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n运行 citystar help 查看用法 / run 'citystar help' for usage\n");
+    return EXIT_USAGE;
+}
+
+/* ---- Options ------------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    int takes_value;
+    const char *value;
+    int set;
+} option;
+
+/* Parses --name value / --name=value options among argv; positional arguments go to pos.
+ * Returns 0 on success, or EXIT_USAGE after reporting. */
+static int parse_options(int argc, char **argv, option *opts, const char **pos, int *npos, int maxpos)
+{
+    *npos = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0 || !a[2]) {
+            if (*npos >= maxpos) return usage_error("多余的参数 / unexpected argument '%s'", a);
+            pos[(*npos)++] = a;
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+        option *o = NULL;
+        for (option *p = opts; p->name; p++)
+            if (strlen(p->name) == len && !strncmp(p->name, a + 2, len)) o = p;
+        if (!o) return usage_error("未知的选项 / unknown option '%s'", a);
+        o->set = 1;
+        if (!o->takes_value) {
+            if (eq) return usage_error("选项 %s 不带值 / option takes no value", a);
+            continue;
+        }
+        if (eq) o->value = eq + 1;
+        else if (i + 1 < argc) o->value = argv[++i];
+        else return usage_error("选项 %s 需要一个值 / option needs a value", a);
+    }
+    return 0;
+}
+
+static const char *opt(const option *opts, const char *name)
+{
+    for (const option *p = opts; p->name; p++)
+        if (!strcmp(p->name, name)) return p->value;
+    return NULL;
+}
+
+static int flag(const option *opts, const char *name)
+{
+    for (const option *p = opts; p->name; p++)
+        if (!strcmp(p->name, name)) return p->set;
+    return 0;
+}
+
+/* ---- Frameworks ------------------------------------------------------------------------------ */
+
+static const char *frameworks_dir;
+
+static int looks_like_path(const char *s)
+{
+    size_t n = strlen(s);
+    return strchr(s, '/') || (n > 5 && (!strcmp(s + n - 5, ".yaml") || !strcmp(s + n - 4, ".yml")));
+}
+
+/* Loads framework ID (from the frameworks folder) or FILE; prints problems and returns NULL. */
+static cs_framework *load_framework(const char *id_or_path)
+{
+    cs__buf path = {0};
+    if (looks_like_path(id_or_path)) cs__buf_append(&path, id_or_path);
+    else cs__buf_printf(&path, "%s/%s.yaml", frameworks_dir, id_or_path);
+    FILE *probe = fopen(cs__buf_str(&path), "rb");
+    if (!probe && !looks_like_path(id_or_path)) {
+        fprintf(stderr, "citystar: 未找到框架 '%s'（在 %s 中）/ no framework '%s' in %s; see 'citystar framework list'\n",
+                id_or_path, frameworks_dir, id_or_path, frameworks_dir);
+        cs__buf_free(&path);
+        return NULL;
+    }
+    if (probe) fclose(probe);
+    cs_diag *d = cs_diag_new();
+    cs_framework *fw = NULL;
+    cs_framework_load_file(cs__buf_str(&path), &fw, d);
+    cs_diag_print(d, stderr);
+    cs_diag_free(d);
+    cs__buf_free(&path);
+    return fw;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmd_framework_list(void)
+{
+    DIR *dir = opendir(frameworks_dir);
+    if (!dir) {
+        fprintf(stderr, "citystar: 无法打开框架目录 %s / cannot open the frameworks folder %s\n", frameworks_dir, frameworks_dir);
+        return EXIT_INPUT;
+    }
+    CS__VEC(char *) files = {0};
+    struct dirent *e;
+    while ((e = readdir(dir))) {
+        size_t n = strlen(e->d_name);
+        if (n > 5 && !strcmp(e->d_name + n - 5, ".yaml")) cs__vec_push(&files, cs__xstrdup(e->d_name));
+    }
+    closedir(dir);
+    qsort(files.items, files.n, sizeof(char *), cmp_str);
+    int rc = EXIT_OK;
+    printf("%-20s %-9s %-6s %5s %7s  %s\n", "id", "level", "year", "指标", "满分", "title");
+    for (size_t i = 0; i < files.n; i++) {
+        cs__buf path = {0};
+        cs__buf_printf(&path, "%s/%s", frameworks_dir, files.items[i]);
+        cs_framework *fw = load_framework(cs__buf_str(&path));
+        cs__buf_free(&path);
+        if (!fw) {
+            rc = EXIT_INPUT;
+        } else {
+            cs__buf b = {0};
+            if (fw->scoring == CS__SCORING_MONITOR) cs__buf_append(&b, "—");
+            else cs__buf_number(&b, fw->max_score, 2);
+            printf("%-20s %-9s %-6d %5d %7s  %s\n", fw->id, fw->region_level, fw->year, fw->nindicators, cs__buf_str(&b), fw->title);
+            cs__buf_free(&b);
+        }
+        cs_framework_free(fw);
+        free(files.items[i]);
+    }
+    cs__vec_free(&files);
+    return rc;
+}
+
+static void print_json(json_t *j)
+{
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    if (s) puts(s);
+    free(s);
+}
+
+static int cmd_framework_show(int argc, char **argv)
+{
+    option opts[] = {{"format", 1, "text", 0}, {"plan", 0, NULL, 0}, {NULL, 0, NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse_options(argc, argv, opts, pos, &npos, 1)) return EXIT_USAGE;
+    if (npos != 1) return usage_error("framework show 需要框架 id 或文件 / needs a framework id or file%s", "");
+    const char *format = opt(opts, "format");
+    if (strcmp(format, "text") && strcmp(format, "json")) return usage_error("--format 应为 text 或 json / unknown format '%s'", format);
+    cs_framework *fw = load_framework(pos[0]);
+    if (!fw) return EXIT_INPUT;
+    if (flag(opts, "plan")) {
+        cs_plan *plan = NULL;
+        cs_plan_compile(fw, &plan, NULL);
+        cs__plan_dump(plan, stdout);
+        cs_plan_free(plan);
+    } else if (!strcmp(format, "json")) {
+        json_t *j = cs__json_framework(fw);
+        print_json(j);
+        json_decref(j);
+    } else {
+        cs__buf b = {0};
+        cs__buf_number(&b, fw->max_score, 2);
+        printf("%s  %s\n", fw->id, fw->title);
+        if (fw->issuer) printf("发布 / issuer: %s  %d\n", fw->issuer, fw->year);
+        if (fw->source) printf("来源 / source: %s\n", fw->source);
+        printf("适用 / level: %s  指标 / indicators: %d  数据项 / elements: %d  满分 / max_score: %s\n", fw->region_level,
+               fw->nindicators, fw->nelements, cs__buf_str(&b));
+        for (int g = -1; g < fw->ngroups; g++) {
+            int any = 0;
+            for (int i = 0; i < fw->nindicators; i++) {
+                const cs__indicator *ind = &fw->indicators[i];
+                if (ind->group != g) continue;
+                if (!any && g >= 0) {
+                    for (int d = fw->groups[g].depth; d > 0; d--) printf("  ");
+                    printf("[%s] %s\n", fw->groups[g].code, fw->groups[g].name);
+                }
+                any = 1;
+                cs__buf_reset(&b);
+                cs__buf_number(&b, ind->max_points, 2);
+                printf("    %-6s %s%s  (%s, %s 分)\n", ind->code, ind->leading ? "★" : "", ind->name, cs__rule_kind_name(ind->rule.kind),
+                       cs__buf_str(&b));
+            }
+        }
+        for (int r = 0; r < fw->nratings; r++) {
+            cs__buf_reset(&b);
+            cs__buf_number(&b, fw->ratings[r].min_total, 2);
+            printf("星级 / rating: %s ≥ %s%s%s\n", fw->ratings[r].name, cs__buf_str(&b), fw->ratings[r].ncriteria ? "，另需满足条件 / with extra conditions" : "",
+                   "");
+        }
+        cs__buf_free(&b);
+    }
+    cs_framework_free(fw);
+    return EXIT_OK;
+}
+
+static int cmd_framework_check(int argc, char **argv)
+{
+    if (argc == 0) return usage_error("framework check 需要至少一个文件 / needs at least one file%s", "");
+    int rc = EXIT_OK;
+    for (int i = 0; i < argc; i++) {
+        cs_diag *d = cs_diag_new();
+        cs_framework *fw = NULL;
+        cs_framework_load_file(argv[i], &fw, d);
+        cs_diag_print(d, stderr);
+        if (fw) {
+            cs_plan *plan = NULL;
+            cs_plan_compile(fw, &plan, d);
+            cs__buf b = {0};
+            cs__buf_number(&b, fw->max_score, 2);
+            printf("%s: 正确 / ok (%s, %d 项指标 / indicators, %d 个数据项 / elements, 满分 / max_score %s)\n", argv[i], fw->id,
+                   fw->nindicators, fw->nelements, cs__buf_str(&b));
+            cs__buf_free(&b);
+            cs_plan_free(plan);
+        } else {
+            printf("%s: 有 %zu 个错误 / %zu error(s)\n", argv[i], cs_diag_errors(d), cs_diag_errors(d));
+            rc = EXIT_INPUT;
+        }
+        cs_framework_free(fw);
+        cs_diag_free(d);
+    }
+    return rc;
+}
+
+/* ---- Template -------------------------------------------------------------------------------- */
+
+static void csv_cell(FILE *f, const char *s, int last)
+{
+    if (s && strpbrk(s, ",\"\n\r")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else if (s) {
+        fputs(s, f);
+    }
+    fputc(last ? '\n' : ',', f);
+}
+
+static int cmd_template(int argc, char **argv)
+{
+    option opts[] = {{"framework", 1, NULL, 0}, {"format", 1, "csv", 0}, {"region", 1, "", 0}, {"period", 1, "", 0}, {NULL, 0, NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
+    if (!opt(opts, "framework")) return usage_error("template 需要 --framework ID / template needs --framework ID%s", "");
+    if (strcmp(opt(opts, "format"), "csv")) return usage_error("--format 目前只支持 csv / unknown format '%s'", opt(opts, "format"));
+    cs_framework *fw = load_framework(opt(opts, "framework"));
+    if (!fw) return EXIT_INPUT;
+    printf("region,period,element,value,name,unit,type,range,indicators\n");
+    static const char *types[] = {"integer", "real", "boolean"};
+    for (int e = 0; e < fw->nelements; e++) {
+        const cs__element *el = &fw->elements[e];
+        cs__buf inds = {0}, range = {0};
+        /* indicators that use the element: declared in, or referenced by, their expressions */
+        for (int i = 0; i < fw->nindicators; i++) {
+            int uses = el->first_indicator == i;
+            for (int m = 0; m < fw->indicators[i].nmeasures && !uses; m++) {
+                const char *t = fw->measures[fw->indicators[i].measures[m]].text;
+                const char *p = t ? strstr(t, el->code) : NULL;
+                while (p && !uses) {
+                    size_t n = strlen(el->code);
+                    char after = p[n];
+                    char before = p == t ? ' ' : p[-1];
+                    uses = !(after == '_' || after == '.' || (after >= 'a' && after <= 'z') || (after >= '0' && after <= '9')) &&
+                           !(before == '_' || before == '.' || (before >= 'a' && before <= 'z') || (before >= '0' && before <= '9'));
+                    p = strstr(p + 1, el->code);
+                }
+            }
+            if (uses) cs__buf_printf(&inds, "%s%s", inds.len ? " " : "", fw->indicators[i].code);
+        }
+        if (el->has_min || el->has_max) {
+            if (el->has_min) cs__buf_number(&range, el->min, 6);
+            cs__buf_append(&range, "~");
+            if (el->has_max) cs__buf_number(&range, el->max, 6);
+        }
+        csv_cell(stdout, opt(opts, "region"), 0);
+        csv_cell(stdout, opt(opts, "period"), 0);
+        csv_cell(stdout, el->code, 0);
+        csv_cell(stdout, "", 0);
+        csv_cell(stdout, el->name, 0);
+        csv_cell(stdout, el->unit, 0);
+        csv_cell(stdout, types[el->type], 0);
+        csv_cell(stdout, cs__buf_str(&range), 0);
+        csv_cell(stdout, cs__buf_str(&inds), 1);
+        cs__buf_free(&inds);
+        cs__buf_free(&range);
+    }
+    cs_framework_free(fw);
+    return EXIT_OK;
+}
+
+/* ---- Score and explain ------------------------------------------------------------------------ */
+
+typedef struct {
+    cs_framework *fw;
+    cs_plan *plan;
+    cs_dataset *ds;
+} scoring_input;
+
+static int load_scoring_input(const char *fw_id, const char *data, int strict, scoring_input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->fw = load_framework(fw_id);
+    if (!in->fw) return EXIT_INPUT;
+    cs_plan_compile(in->fw, &in->plan, NULL);
+    in->ds = cs_dataset_new();
+    cs_diag *d = cs_diag_new();
+    size_t ignored = 0;
+    cs_status rc = cs__read_data_csv(data, in->fw, strict, in->ds, d, &ignored);
+    cs_diag_print(d, stderr);
+    cs_diag_free(d);
+    if (rc != CS_OK) {
+        fprintf(stderr, "citystar: %s 未导入任何数据 / nothing was read from %s\n", data, data);
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+static void free_scoring_input(scoring_input *in)
+{
+    cs_dataset_free(in->ds);
+    cs_plan_free(in->plan);
+    cs_framework_free(in->fw);
+}
+
+static int cmd_score(int argc, char **argv)
+{
+    option opts[] = {{"framework", 1, NULL, 0}, {"data", 1, NULL, 0}, {"format", 1, "text", 0}, {"period", 1, NULL, 0},
+                     {"region", 1, NULL, 0},    {"strict", 0, NULL, 0}, {NULL, 0, NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
+    if (!opt(opts, "framework") || !opt(opts, "data"))
+        return usage_error("score 需要 --framework ID 和 --data FILE / score needs --framework and --data%s", "");
+    const char *format = opt(opts, "format");
+    if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "csv"))
+        return usage_error("--format 应为 text、json 或 csv / unknown format '%s'", format);
+    scoring_input in;
+    int rc = load_scoring_input(opt(opts, "framework"), opt(opts, "data"), flag(opts, "strict"), &in);
+    if (rc) {
+        free_scoring_input(&in);
+        return rc;
+    }
+    /* periods in order; one evaluation per period, all regions of that period as peers */
+    size_t np = cs_dataset_period_count(in.ds);
+    const char **periods = cs__xcalloc(np + 1, sizeof(char *));
+    for (size_t i = 0; i < np; i++) periods[i] = cs_dataset_period(in.ds, i);
+    qsort(periods, np, sizeof(char *), cmp_str);
+    const char *want_period = opt(opts, "period"), *want_region = opt(opts, "region");
+    json_t *all = json_array();
+    if (!strcmp(format, "csv")) cs__csv_results_header(in.fw, stdout);
+    int found = 0;
+    for (size_t p = 0; p < np; p++) {
+        if (want_period && strcmp(want_period, periods[p])) continue;
+        cs_results *res = NULL;
+        cs_evaluate(in.plan, in.ds, periods[p], &res);
+        for (size_t r = 0; r < cs_results_region_count(res); r++) {
+            if (want_region && strcmp(want_region, cs_results_region(res, r))) continue;
+            found++;
+            if (!strcmp(format, "json")) json_array_append_new(all, cs__json_result(res, r));
+            else if (!strcmp(format, "csv")) cs__csv_result(res, r, stdout);
+            else {
+                if (found > 1) printf("\n");
+                cs__text_result(res, r, 0, stdout);
+            }
+        }
+        cs_results_free(res);
+    }
+    if (!strcmp(format, "json")) print_json(all);
+    json_decref(all);
+    free(periods);
+    free_scoring_input(&in);
+    if (!found && (want_period || want_region)) {
+        fprintf(stderr, "citystar: 数据中没有%s%s%s%s的记录 / no data for the region/period asked\n", want_region ? "地区 " : "",
+                want_region ? want_region : "", want_period ? " 年度 " : "", want_period ? want_period : "");
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+    option opts[] = {{"framework", 1, NULL, 0}, {"data", 1, NULL, 0},      {"region", 1, NULL, 0},
+                     {"period", 1, NULL, 0},    {"indicator", 1, NULL, 0}, {NULL, 0, NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
+    if (!opt(opts, "framework") || !opt(opts, "data") || !opt(opts, "region") || !opt(opts, "period"))
+        return usage_error("explain 需要 --framework、--data、--region 和 --period / explain needs --framework, --data, --region and --period%s", "");
+    scoring_input in;
+    int rc = load_scoring_input(opt(opts, "framework"), opt(opts, "data"), 0, &in);
+    if (rc) {
+        free_scoring_input(&in);
+        return rc;
+    }
+    const char *ind_code = opt(opts, "indicator");
+    int ind = ind_code ? cs__fw_indicator_index(in.fw, ind_code) : -1;
+    if (ind_code && ind < 0) {
+        fprintf(stderr, "citystar: 框架 %s 中没有指标 '%s' / framework %s has no indicator '%s'\n", in.fw->id, ind_code, in.fw->id, ind_code);
+        free_scoring_input(&in);
+        return EXIT_INPUT;
+    }
+    cs_results *res = NULL;
+    cs_evaluate(in.plan, in.ds, opt(opts, "period"), &res);
+    rc = EXIT_INPUT;
+    for (size_t r = 0; r < cs_results_region_count(res); r++) {
+        if (strcmp(cs_results_region(res, r), opt(opts, "region"))) continue;
+        rc = EXIT_OK;
+        if (ind >= 0) {
+            const cs__indicator *ii = &in.fw->indicators[ind];
+            double pts;
+            int miss = cs__res_points(res, r, ind, &pts);
+            cs__buf b = {0};
+            cs__explain_indicator(res, r, ind, &b);
+            printf("%s %s：", ii->code, ii->name);
+            if (miss < 0) printf("不计分（监测指标）\n");
+            else if (miss) printf("缺失（满分 %g）\n", ii->max_points);
+            else printf("%g 分（满分 %g）\n", pts, ii->max_points);
+            printf("%s\n", cs__buf_str(&b));
+            cs__buf_free(&b);
+        } else {
+            cs__text_result(res, r, 1, stdout);
+        }
+    }
+    if (rc) fprintf(stderr, "citystar: 数据中没有地区 %s 年度 %s 的记录 / no data for region %s in period %s\n", opt(opts, "region"),
+                    opt(opts, "period"), opt(opts, "region"), opt(opts, "period"));
+    cs_results_free(res);
+    free_scoring_input(&in);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    frameworks_dir = getenv("CITYSTAR_FRAMEWORKS");
+    if (!frameworks_dir || !*frameworks_dir) frameworks_dir = CS_FRAMEWORKS_DIR;
+    int i = 1;
+    while (i < argc && !strncmp(argv[i], "--frameworks", 12)) {
+        if (argv[i][12] == '=') frameworks_dir = argv[i] + 13, i++;
+        else if (!argv[i][12] && i + 1 < argc) frameworks_dir = argv[i + 1], i += 2;
+        else return usage_error("--frameworks 需要一个目录 / --frameworks needs a folder%s", "");
+    }
+    if (i >= argc) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[i++];
+    int rest = argc - i;
+    char **args = argv + i;
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("citystar %s\n", CS_VERSION);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "framework")) {
+        if (rest < 1) return usage_error("framework 需要子命令 list、show 或 check / framework needs list, show or check%s", "");
+        const char *sub = args[0];
+        if (!strcmp(sub, "list")) return rest == 1 ? cmd_framework_list() : usage_error("framework list 不带参数 / takes no arguments%s", "");
+        if (!strcmp(sub, "show")) return cmd_framework_show(rest - 1, args + 1);
+        if (!strcmp(sub, "check")) return cmd_framework_check(rest - 1, args + 1);
+        return usage_error("未知的子命令 / unknown subcommand 'framework %s'", sub);
+    }
+    if (!strcmp(cmd, "template")) return cmd_template(rest, args);
+    if (!strcmp(cmd, "score")) return cmd_score(rest, args);
+    if (!strcmp(cmd, "explain")) return cmd_explain(rest, args);
+    return usage_error("未知的命令 / unknown command '%s'", cmd);
+}

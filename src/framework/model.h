@@ -1,0 +1,185 @@
+/*
+ * model.h — the in-memory form of a framework file: elements, measures, groups, indicators with
+ * their rules, adjustments and ratings, every piece with its location in the file. Built and
+ * checked by load.c; read by the engine (plan compiler, explanations) and the CLI. Everything is
+ * allocated in the framework's arena and freed with it.
+ */
+#ifndef CS_MODEL_H
+#define CS_MODEL_H
+
+#include "expr/expr.h"
+
+typedef struct {
+    int line, col;
+} cs__loc;
+
+typedef enum { CS__ELEM_INTEGER, CS__ELEM_REAL, CS__ELEM_BOOLEAN } cs__elem_type;
+
+typedef struct {
+    const char *code, *name, *unit;
+    cs__elem_type type;
+    int has_min, has_max;
+    double min, max;
+    const char **at_most; /* codes of elements this one may not exceed */
+    int n_at_most;
+    int first_indicator;  /* index of the first indicator that declares or uses it, -1 if none */
+    cs__loc loc;
+} cs__element;
+
+typedef struct {
+    const char *code, *name, *unit;
+    const char *text;     /* the expression as written */
+    cs__node *expr;
+    int indicator;        /* the indicator that declares it */
+    cs__loc loc;
+} cs__measure;
+
+/* One condition of a tier, adjustment or rating; a tier is reached when all hold. */
+typedef struct {
+    const char *text;     /* printed wording, or NULL */
+    const char *src;      /* the expression as written */
+    cs__node *expr;
+    cs__loc loc;
+} cs__criterion;
+
+typedef struct {
+    const char *level;    /* one of the framework's tier_levels */
+    const char *text;     /* the printed requirement */
+    double points;
+    cs__criterion *criteria;
+    int ncriteria;
+    cs__loc loc;
+} cs__tier;
+
+typedef struct {
+    const char *element;
+    int sym;              /* element symbol index */
+    double per, cap;
+    int has_cap;
+    const char *text;
+    cs__loc loc;
+} cs__item;
+
+typedef enum {
+    CS__RULE_TIERS,
+    CS__RULE_FORMULA,
+    CS__RULE_ITEMS,
+    CS__RULE_DEDUCTION,
+    CS__RULE_MONITOR
+} cs__rule_kind;
+
+typedef struct {
+    cs__rule_kind kind;
+    cs__tier *tiers;      /* tiers: lowest first */
+    int ntiers;
+    cs__node *points;     /* formula, deduction */
+    const char *points_text;
+    double min_points, max_points; /* formula */
+    int has_cap;          /* items (overall), deduction */
+    double cap;
+    cs__item *items;
+    int nitems;
+    cs__loc loc;
+} cs__rule;
+
+typedef struct {
+    const char *code, *name;
+    const char *parent_code;
+    int parent;           /* index in groups, -1 for the top level */
+    int depth;            /* 0 for the top level */
+    double weight;
+    int has_weight;
+    cs__loc loc;
+} cs__group;
+
+typedef struct {
+    const char *code, *name;
+    const char *group_code;
+    int group;            /* index in groups, -1 when the framework has one level */
+    int leading;          /* ★ */
+    double weight;
+    int has_weight;
+    const char **departments;
+    int ndepartments;
+    const char *definition;
+    const char *src_document, *src_table, *src_row;
+    const char **tags;
+    int ntags;
+    const char *code_national, *code_shandong;
+    int *measures;        /* indices into the framework's measures */
+    int nmeasures;
+    int value_sym;        /* the headline measure or element symbol, -1 if none */
+    cs__rule rule;
+    double max_points;    /* computed */
+    cs__loc loc;
+} cs__indicator;
+
+typedef enum { CS__ADJ_PENALTY, CS__ADJ_VETO } cs__adj_kind;
+
+typedef struct {
+    const char *code;
+    cs__adj_kind kind;
+    cs__criterion *criteria;
+    int ncriteria;
+    cs__node *points;     /* penalty amount (subtracted) */
+    const char *points_text;
+    const char *text;
+    cs__loc loc;
+} cs__adjustment;
+
+typedef struct {
+    const char *name;
+    double min_total;
+    cs__criterion *criteria;
+    int ncriteria;
+    const char *text;
+    cs__loc loc;
+} cs__rating;
+
+typedef enum { CS__SCORING_POINTS, CS__SCORING_WEIGHTED, CS__SCORING_MONITOR } cs__scoring;
+
+/* Symbols visible to expressions: elements [0, nelements), measures [nelements, +nmeasures),
+ * then the two totals, visible only in adjustments and ratings. */
+#define CS__SYM_TOTAL(fw) ((fw)->nelements + (fw)->nmeasures)
+#define CS__SYM_MAX_TOTAL(fw) ((fw)->nelements + (fw)->nmeasures + 1)
+
+struct cs_framework {
+    cs__arena arena;
+    const char *file;
+    const char *id, *title, *issuer, *source, *region_level;
+    int year;
+    cs__scoring scoring;
+    int has_max_score;
+    double max_score_declared;
+    int decimals;         /* -1 = no rounding */
+    const char **levels;
+    int nlevels;
+    const char **tier_levels;
+    int ntier_levels;
+    cs__element *elements;
+    int nelements;
+    cs__measure *measures;
+    int nmeasures;
+    cs__group *groups;
+    int ngroups;
+    cs__indicator *indicators;
+    int nindicators;
+    cs__adjustment *adjustments;
+    int nadjustments;
+    cs__rating *ratings;
+    int nratings;
+    double max_score;     /* computed */
+};
+
+/* Name of a symbol for people (element or measure Chinese name, or 总分). */
+const char *cs__fw_symbol_name(const cs_framework *fw, int sym);
+/* Unit of a symbol ("" when none; "%" for ratios shown as percentages). */
+const char *cs__fw_symbol_unit(const cs_framework *fw, int sym);
+/* Index of the indicator with this code, or -1. */
+int cs__fw_indicator_index(const cs_framework *fw, const char *code);
+/* Index of the element with this code, or -1. */
+int cs__fw_element_index(const cs_framework *fw, const char *code);
+/* Name of a rule kind as written in files. */
+const char *cs__rule_kind_name(cs__rule_kind k);
+
+#endif
