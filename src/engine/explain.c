@@ -102,7 +102,11 @@ static int render_hook(void *vctx, const cs__node *n, cs__buf *out)
         }
         double v;
         int miss = cs__res_sym(c->res, c->r, n->sym, &v);
-        cs__format_sym_value(fw, n->sym, v, miss, out);
+        const char *unit = cs__fw_symbol_unit(fw, n->sym);
+        if (!miss && strcmp(unit, "%") && !(n->sym < fw->nelements && fw->elements[n->sym].type == CS__ELEM_BOOLEAN))
+            cs__buf_number(out, v, n->sym >= fw->nelements ? 2 : 4); /* units are left out inside formulas */
+        else
+            cs__format_sym_value(fw, n->sym, v, miss, out);
         return 1;
     }
     if (c->values && n->kind == CS__N_CALL && call_slot(c->res->plan, n) >= 0) {
@@ -130,14 +134,25 @@ typedef struct {
     const cs_results *res;
     size_t r;
     cs__buf *out;
-    int count;
+    int count;           /* notes written */
+    int found;           /* missing figures met, repeats included */
     int depth;
+    CS__VEC(char *) seen;  /* notes already written, to name each missing figure once */
 } missing_ctx;
 
 static void collect_missing(missing_ctx *mc, const cs__node *n);
 
 static void note_missing(missing_ctx *mc, const char *name, const char *why)
 {
+    mc->found++;
+    cs__buf note = {0};
+    cs__buf_printf(&note, "%s%s", name, why);
+    for (size_t i = 0; i < mc->seen.n; i++)
+        if (!strcmp(mc->seen.items[i], cs__buf_str(&note))) {
+            cs__buf_free(&note);
+            return;
+        }
+    cs__vec_push(&mc->seen, note.s);
     if (mc->count > 6) return;
     if (mc->count) cs__buf_append(mc->out, "，");
     if (mc->count == 6) {
@@ -163,11 +178,11 @@ static void collect_missing(missing_ctx *mc, const cs__node *n)
         int miss = cs__res_sym(mc->res, mc->r, n->sym, &v);
         if (!miss) return;
         const cs__measure *m = &fw->measures[n->sym - fw->nelements];
-        int before = mc->count;
+        int before = mc->found;
         mc->depth++;
         collect_missing(mc, m->expr);
         mc->depth--;
-        if (mc->count == before) note_missing(mc, m->name, miss == CS__MISS_DIV_ZERO ? "的除数为零" : "无法计算");
+        if (mc->found == before) note_missing(mc, m->name, miss == CS__MISS_DIV_ZERO ? "的除数为零" : "无法计算");
         return;
     }
     if (n->kind == CS__N_CALL && n->op == CS__FN_PREV) {
@@ -186,10 +201,12 @@ static void collect_missing(missing_ctx *mc, const cs__node *n)
     }
     if (n->kind == CS__N_BINARY && n->op == CS__OP_DIV) {
         /* a zero divisor is the reason only when both sides are present */
-        int before = mc->count;
+        int before = mc->found;
         collect_missing(mc, n->args[0]);
         collect_missing(mc, n->args[1]);
-        if (mc->count == before) {
+        double dv;
+        int divisor_zero = n->args[1]->kind != CS__N_REF || (!cs__res_sym(mc->res, mc->r, n->args[1]->sym, &dv) && dv == 0);
+        if (mc->found == before && divisor_zero) {
             cs__buf tmp = {0};
             render_names(mc->res, n->args[1], &tmp);
             cs__buf_append(&tmp, "为零");
@@ -201,11 +218,34 @@ static void collect_missing(missing_ctx *mc, const cs__node *n)
     for (int i = 0; i < n->nargs; i++) collect_missing(mc, n->args[i]);
 }
 
+static void missing_done(missing_ctx *mc)
+{
+    for (size_t i = 0; i < mc->seen.n; i++) free(mc->seen.items[i]);
+    cs__vec_free(&mc->seen);
+}
+
 static void explain_missing(const cs_results *res, size_t r, const cs__node *n, cs__buf *out)
 {
-    missing_ctx mc = {res, r, out, 0, 0};
+    missing_ctx mc = {res, r, out, 0, 0, 0, {0}};
     collect_missing(&mc, n);
     if (!mc.count) cs__buf_append(out, "数据缺失");
+    missing_done(&mc);
+}
+
+/* Names every missing figure behind indicator i's rule, each once. */
+static void explain_indicator_missing(const cs_results *res, size_t r, const cs__indicator *ind, cs__buf *out)
+{
+    missing_ctx mc = {res, r, out, 0, 0, 0, {0}};
+    const cs__rule *rule = &ind->rule;
+    for (int t = 0; t < rule->ntiers; t++)
+        for (int k = 0; k < rule->tiers[t].ncriteria; k++) collect_missing(&mc, rule->tiers[t].criteria[k].expr);
+    collect_missing(&mc, rule->points);
+    for (int k = 0; k < rule->nitems; k++) {
+        double v;
+        if (cs__res_sym(res, r, rule->items[k].sym, &v)) note_missing(&mc, res->plan->fw->elements[rule->items[k].sym].name, "未填报");
+    }
+    if (!mc.count) cs__buf_append(out, "数据缺失");
+    missing_done(&mc);
 }
 
 /* ---- Facts: the figures behind an indicator ------------------------------------------------- */
@@ -379,9 +419,15 @@ void cs__explain_indicator(const cs_results *res, size_t r, int i, cs__buf *out)
     const cs_framework *fw = res->plan->fw;
     const cs__indicator *ind = &fw->indicators[i];
     const cs__rule *rule = &ind->rule;
-    explain_facts(res, r, ind, out);
     double pts = 0;
     int miss = res->plan->ind[i].points >= 0 ? cs__res_get(res, res->plan->ind[i].points, r, &pts) : 0;
+    if (miss && (rule->kind != CS__RULE_TIERS || cs__res_tier(res, r, i) <= 0)) {
+        cs__buf_append(out, "缺少数据（");
+        explain_indicator_missing(res, r, ind, out);
+        cs__buf_append(out, "），无法评分，得分记为缺失（不是 0 分）");
+        return;
+    }
+    explain_facts(res, r, ind, out);
     switch (rule->kind) {
     case CS__RULE_TIERS:
         explain_tiers(res, r, i, out);

@@ -660,6 +660,16 @@ static double rule_max(const cs__rule *r)
     }
 }
 
+/* Whether group g holds any scored (non-deduction) indicator in its subtree. */
+static int group_scored(const cs_framework *fw, int g)
+{
+    for (int i = 0; i < fw->nindicators; i++)
+        if (fw->indicators[i].group == g && fw->indicators[i].rule.kind != CS__RULE_DEDUCTION) return 1;
+    for (int k = 0; k < fw->ngroups; k++)
+        if (fw->groups[k].parent == g && group_scored(fw, k)) return 1;
+    return 0;
+}
+
 /* The maximum score of group g (weighted frameworks: on the children's scale). */
 static double group_max(const cs_framework *fw, int g)
 {
@@ -706,9 +716,10 @@ static void resolve(loader *ld)
             else
                 g->depth = fw->groups[g->parent].depth + 1;
         }
-        if (fw->scoring == CS__SCORING_WEIGHTED && !g->has_weight)
-            err_at(ld, g->loc, "加权框架的分组需要 'weight' / groups of a weighted framework need 'weight'");
     }
+    for (int i = 0; i < fw->ngroups; i++)
+        if (fw->scoring == CS__SCORING_WEIGHTED && !fw->groups[i].has_weight && group_scored(fw, i))
+            err_at(ld, fw->groups[i].loc, "加权框架的分组需要 'weight'（只含扣分项的分组除外）/ groups of a weighted framework need 'weight' (except deduction-only groups)");
     for (int i = 0; i < fw->nindicators; i++) {
         cs__indicator *ind = &fw->indicators[i];
         if (!ind->code) continue;
@@ -722,7 +733,7 @@ static void resolve(loader *ld)
         } else if (fw->ngroups > 0) {
             err_at(ld, ind->loc, "指标缺少 'group' / indicator needs 'group' (the framework has groups)");
         }
-        if (fw->scoring == CS__SCORING_WEIGHTED && !ind->has_weight)
+        if (fw->scoring == CS__SCORING_WEIGHTED && !ind->has_weight && ind->rule.kind != CS__RULE_DEDUCTION)
             err_at(ld, ind->loc, "加权框架的指标需要 'weight' / indicators of a weighted framework need 'weight'");
         if (fw->scoring == CS__SCORING_MONITOR && ind->rule.kind != CS__RULE_MONITOR)
             err_at(ld, ind->rule.loc, "监测框架（scoring: monitor）的指标只能用 monitor 规则 / a monitor framework has only monitor rules");
@@ -777,7 +788,7 @@ static void resolve(loader *ld)
             double sum = 0;
             int any = 0;
             for (int i = 0; i < fw->ngroups; i++)
-                if (fw->groups[i].parent == g) sum += fw->groups[i].weight, any = 1;
+                if (fw->groups[i].parent == g && group_scored(fw, i)) sum += fw->groups[i].weight, any = 1;
             for (int i = 0; i < fw->nindicators; i++)
                 if (fw->indicators[i].group == g && fw->indicators[i].rule.kind != CS__RULE_DEDUCTION)
                     sum += fw->indicators[i].weight, any = 1;
