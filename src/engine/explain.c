@@ -20,7 +20,10 @@ void cs__format_sym_value(const cs_framework *fw, int sym, double v, int missing
         cs__buf_append(out, missing == CS__MISS_NOT_REPORTED ? "未填报" : "缺失");
         return;
     }
-    if (sym >= 0 && sym < fw->nelements && fw->elements[sym].type == CS__ELEM_BOOLEAN) {
+    int is_bool = sym >= 0 && ((sym < fw->nelements && fw->elements[sym].type == CS__ELEM_BOOLEAN) ||
+                               (sym >= fw->nelements && sym < fw->nelements + fw->nmeasures &&
+                                fw->measures[sym - fw->nelements].expr->type == CS__T_BOOL));
+    if (is_bool) {
         cs__buf_append(out, v != 0 ? "是" : "否");
         return;
     }

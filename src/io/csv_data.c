@@ -108,6 +108,11 @@ static int parse_value(reader *rd, const cs__element *el, const char *text, doub
     char *end;
     errno = 0;
     double v = strtod(text, &end);
+    if (end != text && (*end == '%' || !strcmp(end, "％")) && !errno) {
+        /* "85%" is the ratio 0.85 */
+        v /= 100.0;
+        end += *end == '%' ? 1 : strlen("％");
+    }
     if (end == text || *end || errno || !isfinite(v)) {
         if (el)
             rerr(rd, vcol, "“%s”（%s）的值 \"%s\" 不是数字 / the value of %s is not a number", el->name, el->code, text, el->code);
