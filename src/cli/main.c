@@ -26,10 +26,12 @@ static const char *usage_text =
     "  framework check FILE...                 检查框架文件 / check framework files\n"
     "  template --framework ID [--format csv] [--region R] [--period P]\n"
     "                                          需填报的数据项 / the data elements to report\n"
-    "  score --framework ID --data FILE.csv [--format text|json|csv] [--period P] [--region R] [--strict]\n"
+    "  score --framework ID --data FILE.csv [--format text|table|json|csv] [--period P] [--region R] [--strict]\n"
     "                                          评分 / score every region and period in the file\n"
     "  explain --framework ID --data FILE.csv --region R --period P [--indicator CODE]\n"
     "                                          得分说明 / explain a region's points\n"
+    "  sample --framework ID --regions R1,R2,... --period P[,P2...] [--seed N] [--quality 0-1]\n"
+    "                                          生成演示数据（非真实数据）/ write synthetic demo data\n"
     "\n"
     "数据文件为 CSV：region,period,element,value（UTF-8 或 GBK，首行为表头）。\n"
     "The data file is CSV with a header row: region,period,element,value (UTF-8 or GBK).\n"
@@ -367,6 +369,48 @@ static void free_scoring_input(scoring_input *in)
     cs_framework_free(in->fw);
 }
 
+typedef struct {
+    size_t row;
+    double total;
+} ranked;
+
+static int by_total_desc(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    return a->total > b->total ? -1 : a->total < b->total ? 1 : (a->row > b->row) - (a->row < b->row);
+}
+
+/* One line per region, best total first; returns the number of regions printed. */
+static int print_table(const cs_results *res, const char *want_region)
+{
+    const cs_framework *fw = res->plan->fw;
+    size_t n = cs_results_region_count(res);
+    ranked *v = cs__xcalloc(n + 1, sizeof *v);
+    for (size_t r = 0; r < n; r++) v[r] = (ranked){r, cs_results_total(res, r)};
+    qsort(v, n, sizeof *v, by_total_desc);
+    printf("%s  年度 %s  (满分 %g)\n%-4s %-12s %8s  %-16s %s\n", fw->id, res->period, fw->max_score, "名次", "地区", "总分", "星级",
+           "缺少数据的指标");
+    int printed = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t r = v[k].row;
+        if (want_region && strcmp(want_region, cs_results_region(res, r))) continue;
+        int missing = 0;
+        for (int i = 0; i < fw->nindicators; i++) {
+            double p;
+            missing += cs__res_points(res, r, i, &p) > 0;
+        }
+        const char *rating = cs_results_rating(res, r);
+        cs__buf b = {0};
+        cs__buf_number(&b, v[k].total, 2);
+        printf("%-4zu %-12s %8s  %-16s %d\n", k + 1, cs_results_region(res, r), cs__buf_str(&b),
+               rating ? rating : (fw->nratings ? "未达到星级" : "—"), missing);
+        cs__buf_free(&b);
+        printed++;
+    }
+    free(v);
+    return printed;
+}
+
 static int cmd_score(int argc, char **argv)
 {
     option opts[] = {{"framework", 1, NULL, 0}, {"data", 1, NULL, 0}, {"format", 1, "text", 0}, {"period", 1, NULL, 0},
@@ -377,8 +421,8 @@ static int cmd_score(int argc, char **argv)
     if (!opt(opts, "framework") || !opt(opts, "data"))
         return usage_error("score 需要 --framework ID 和 --data FILE / score needs --framework and --data%s", "");
     const char *format = opt(opts, "format");
-    if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "csv"))
-        return usage_error("--format 应为 text、json 或 csv / unknown format '%s'", format);
+    if (strcmp(format, "text") && strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv"))
+        return usage_error("--format 应为 text、table、json 或 csv / unknown format '%s'", format);
     scoring_input in;
     int rc = load_scoring_input(opt(opts, "framework"), opt(opts, "data"), flag(opts, "strict"), &in);
     if (rc) {
@@ -398,6 +442,11 @@ static int cmd_score(int argc, char **argv)
         if (want_period && strcmp(want_period, periods[p])) continue;
         cs_results *res = NULL;
         cs_evaluate(in.plan, in.ds, periods[p], &res);
+        if (!strcmp(format, "table")) {
+            found += print_table(res, want_region);
+            cs_results_free(res);
+            continue;
+        }
         for (size_t r = 0; r < cs_results_region_count(res); r++) {
             if (want_region && strcmp(want_region, cs_results_region(res, r))) continue;
             found++;
@@ -473,6 +522,56 @@ static int cmd_explain(int argc, char **argv)
     return rc;
 }
 
+/* Splits a comma-separated list in place; returns the number of items written to out. */
+static size_t split_list(char *s, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (char *tok = strtok(s, ","); tok && n < max; tok = strtok(NULL, ",")) out[n++] = tok;
+    return n;
+}
+
+static int cmd_sample(int argc, char **argv)
+{
+    option opts[] = {{"framework", 1, NULL, 0}, {"regions", 1, NULL, 0}, {"period", 1, NULL, 0},
+                     {"seed", 1, "1", 0},       {"quality", 1, "0.75", 0}, {NULL, 0, NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
+    if (!opt(opts, "framework") || !opt(opts, "regions") || !opt(opts, "period"))
+        return usage_error("sample 需要 --framework、--regions 和 --period / sample needs --framework, --regions and --period%s", "");
+    char *endp;
+    double quality = strtod(opt(opts, "quality"), &endp);
+    if (*endp || quality < 0 || quality > 1) return usage_error("--quality 应为 0 到 1 之间的数 / --quality must be 0–1, not '%s'", opt(opts, "quality"));
+    unsigned seed = (unsigned)strtoul(opt(opts, "seed"), &endp, 10);
+    if (*endp) return usage_error("--seed 应为整数 / --seed must be a whole number, not '%s'", opt(opts, "seed"));
+    cs_framework *fw = load_framework(opt(opts, "framework"));
+    if (!fw) return EXIT_INPUT;
+    char *rl = cs__xstrdup(opt(opts, "regions")), *pl = cs__xstrdup(opt(opts, "period"));
+    const char *regions[4096], *periods[64];
+    size_t nr = split_list(rl, regions, 4096), np = split_list(pl, periods, 64);
+    cs_dataset *ds = cs_dataset_new();
+    for (size_t p = 0; p < np; p++)
+        cs__sample_data(fw, regions, nr, periods[p], seed, quality + 0.05 * (double)p, ds);
+    printf("region,period,element,value,note\n");
+    for (size_t p = 0; p < np; p++)
+        for (size_t r = 0; r < nr; r++)
+            for (int e = 0; e < fw->nelements; e++) {
+                double v;
+                if (!cs_dataset_get(ds, regions[r], periods[p], fw->elements[e].code, &v)) continue;
+                cs__buf b = {0};
+                if (fw->elements[e].type == CS__ELEM_BOOLEAN) cs__buf_append(&b, v != 0 ? "是" : "否");
+                else cs__buf_number(&b, v, 6);
+                printf("%s,%s,%s,%s,演示数据 demo\n", regions[r], periods[p], fw->elements[e].code, cs__buf_str(&b));
+                cs__buf_free(&b);
+            }
+    fprintf(stderr, "citystar: 已生成演示数据（随机生成，不是真实数据）/ wrote synthetic demo data, not real figures\n");
+    cs_dataset_free(ds);
+    free(rl);
+    free(pl);
+    cs_framework_free(fw);
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     frameworks_dir = getenv("CITYSTAR_FRAMEWORKS");
@@ -509,5 +608,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "template")) return cmd_template(rest, args);
     if (!strcmp(cmd, "score")) return cmd_score(rest, args);
     if (!strcmp(cmd, "explain")) return cmd_explain(rest, args);
+    if (!strcmp(cmd, "sample")) return cmd_sample(rest, args);
     return usage_error("未知的命令 / unknown command '%s'", cmd);
 }

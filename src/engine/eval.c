@@ -47,8 +47,9 @@ cs_status cs_evaluate(const cs_plan *plan, const cs_dataset *ds, const char *per
     size_t n = res->n;
     res->regions = cs__xcalloc(n + 1, sizeof(char *));
     for (size_t i = 0; i < n; i++) res->regions[i] = cs__xstrdup(ds->regions.keys[rows[i]]);
-    res->v = cs__xcalloc((size_t)plan->nslots * n + 1, sizeof(double));
-    res->m = cs__xcalloc((size_t)plan->nslots * n + 1, 1);
+    /* every slot is written before it is read: elements by load_elements, the rest by the plan */
+    res->v = cs__xmalloc(sizeof(double) * ((size_t)plan->nslots * n + 1));
+    res->m = cs__xmalloc((size_t)plan->nslots * n + 1);
     if (n) {
         load_elements(plan, ds, p, rows, n, res->v, res->m, 0);
         char prev[32];

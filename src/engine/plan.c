@@ -298,14 +298,25 @@ static int cexpr(compiler *c, const cs__node *n)
     }
 }
 
+/* Stores register r into slot: the instruction that computed a temporary r writes the slot
+ * directly instead (saving a copy per region), otherwise a COPY is emitted. */
+static void emit_result(compiler *c, int slot, int r)
+{
+    if (r >= TEMP_BASE && c->code.n > c->unit_start && c->code.items[c->code.n - 1].dst == r &&
+        c->code.items[c->code.n - 1].op != CS__I_TIERS) {
+        c->code.items[c->code.n - 1].dst = slot;
+        return;
+    }
+    emit(c, CS__I_COPY, slot, r, -1, -1, 0, 0, 0);
+}
+
 /* Compiles expression e as its own unit writing a new slot; returns the slot. */
 static int compile_unit(compiler *c, const cs__node *e)
 {
     prepare(c, e);
     int slot = new_slot(c);
     begin_unit(c);
-    int r = cexpr(c, e);
-    emit(c, CS__I_COPY, slot, r, -1, -1, 0, 0, 0);
+    emit_result(c, slot, cexpr(c, e));
     end_unit(c, slot, -1);
     return slot;
 }
@@ -318,8 +329,7 @@ static void ensure_measure(compiler *c, int m)
     prepare(c, ms->expr);
     int slot = c->plan->measure_slot[m];
     begin_unit(c);
-    int r = cexpr(c, ms->expr);
-    emit(c, CS__I_COPY, slot, r, -1, -1, 0, 0, 0);
+    emit_result(c, slot, cexpr(c, ms->expr));
     end_unit(c, slot, -1);
 }
 

@@ -301,7 +301,7 @@ static cs__criterion *parse_criteria(loader *ld, yaml_node_t *n, int *count)
 
 static void parse_rule(loader *ld, yaml_node_t *n, cs__indicator *ind)
 {
-    static const char *const keys[] = {"kind", "tiers", "points", "min_points", "max_points", "cap", "items", NULL};
+    static const char *const keys[] = {"kind", "text", "tiers", "points", "min_points", "max_points", "cap", "items", NULL};
     static const char *const tier_keys[] = {"level", "text", "points", "when", NULL};
     static const char *const item_keys[] = {"element", "per", "cap", "text", NULL};
     cs__rule *r = &ind->rule;
@@ -309,6 +309,7 @@ static void parse_rule(loader *ld, yaml_node_t *n, cs__indicator *ind)
     if (!is_map(ld, n, "rule")) return;
     check_keys(ld, n, keys, "rule");
     const char *kind = req_text(ld, n, "kind", "评分规则 / rule");
+    r->text = opt_text(ld, n, "text");
     if (!kind) return;
     if (!strcmp(kind, "tiers")) r->kind = CS__RULE_TIERS;
     else if (!strcmp(kind, "formula")) r->kind = CS__RULE_FORMULA;

@@ -70,6 +70,7 @@ typedef enum {
 
 typedef struct {
     cs__rule_kind kind;
+    const char *text;     /* the printed requirement of the whole rule (deductions, monitors), or NULL */
     cs__tier *tiers;      /* tiers: lowest first */
     int ntiers;
     cs__node *points;     /* formula, deduction */

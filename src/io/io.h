@@ -17,4 +17,10 @@ cs_status cs__read_data_csv(const char *path, const cs_framework *fw, int strict
 cs_status cs__read_data_csv_buffer(const char *file, const char *buf, size_t len, const cs_framework *fw, int strict,
                                    cs_dataset *ds, cs_diag *diag, size_t *ignored);
 
+/* Fills ds with plausible synthetic values of every element of fw for the given regions and
+ * period (demo data). quality (0–1) shifts the regions' general level; the same seed gives the
+ * same data. */
+void cs__sample_data(const cs_framework *fw, const char *const *regions, size_t nregions, const char *period,
+                     unsigned seed, double quality, cs_dataset *ds);
+
 #endif

@@ -151,6 +151,7 @@ json_t *cs__json_framework(const cs_framework *fw)
         json_object_set_new(j, "leading", json_boolean(ind->leading));
         if (ind->has_weight) json_object_set_new(j, "weight", jnum(ind->weight));
         json_object_set_new(j, "rule", json_string(cs__rule_kind_name(ind->rule.kind)));
+        if (ind->rule.text) json_object_set_new(j, "requirement", json_string(ind->rule.text));
         json_object_set_new(j, "max_points", jnum(ind->max_points));
         json_object_set_new(j, "departments", strings(ind->departments, ind->ndepartments));
         if (ind->definition) json_object_set_new(j, "definition", json_string(ind->definition));
