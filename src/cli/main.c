@@ -210,19 +210,22 @@ static int cmd_framework_show(int argc, char **argv)
         printf("适用 / level: %s  指标 / indicators: %d  数据项 / elements: %d  满分 / max_score: %s\n", fw->region_level,
                fw->nindicators, fw->nelements, cs__buf_str(&b));
         for (int g = -1; g < fw->ngroups; g++) {
-            int any = 0;
+            if (g >= 0) {
+                for (int d = fw->groups[g].depth; d > 0; d--) printf("  ");
+                printf("[%s] %s", fw->groups[g].code, fw->groups[g].name);
+                if (fw->groups[g].has_weight) printf("  (权重 %g%%)", fw->groups[g].weight);
+                printf("\n");
+            }
             for (int i = 0; i < fw->nindicators; i++) {
                 const cs__indicator *ind = &fw->indicators[i];
                 if (ind->group != g) continue;
-                if (!any && g >= 0) {
-                    for (int d = fw->groups[g].depth; d > 0; d--) printf("  ");
-                    printf("[%s] %s\n", fw->groups[g].code, fw->groups[g].name);
-                }
-                any = 1;
                 cs__buf_reset(&b);
                 cs__buf_number(&b, ind->max_points, 2);
-                printf("    %-6s %s%s  (%s, %s 分)\n", ind->code, ind->leading ? "★" : "", ind->name, cs__rule_kind_name(ind->rule.kind),
+                for (int d = g >= 0 ? fw->groups[g].depth + 1 : 0; d > 0; d--) printf("  ");
+                printf("  %-6s %s%s  (%s, %s 分", ind->code, ind->leading ? "★" : "", ind->name, cs__rule_kind_name(ind->rule.kind),
                        cs__buf_str(&b));
+                if (ind->has_weight) printf(", 权重 %g%%", ind->weight);
+                printf(")\n");
             }
         }
         for (int r = 0; r < fw->nratings; r++) {

@@ -111,7 +111,7 @@ static void next(parser *ps)
         t->len = (size_t)(ps->p - t->start);
         if (isalpha((unsigned char)*ps->p) || *ps->p == '_') {
             t->kind = T_ERROR;
-            error_at(ps, t->line, t->col, "数字后不能紧跟字母 / a number cannot be followed by a letter: \"%s\"", "");
+            error_at(ps, t->line, t->col, "数字后不能紧跟字母或下划线 / a number cannot be followed by a letter%s", "");
         }
         return;
     }
