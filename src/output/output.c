@@ -81,6 +81,22 @@ json_t *cs__json_result(const cs_results *res, size_t r)
             json_object_set_new(j, "unit", json_string(cs__fw_symbol_unit(fw, ind->value_sym)));
         }
         json_object_set_new(j, "departments", strings(ind->departments, ind->ndepartments));
+        if (ind->nmeasures) {
+            json_t *ms = json_array();
+            for (int k = 0; k < ind->nmeasures; k++) {
+                const cs__measure *m = &fw->measures[ind->measures[k]];
+                double v;
+                int mm = cs__res_sym(res, r, fw->nelements + ind->measures[k], &v);
+                json_t *mj = json_object();
+                json_object_set_new(mj, "code", json_string(m->code));
+                json_object_set_new(mj, "name", json_string(m->name));
+                json_object_set_new(mj, "value", num_or_null(mm, v));
+                json_object_set_new(mj, "unit", json_string(m->unit));
+                if (mm) json_object_set_new(mj, "missing", json_string(cs__missing_text(mm)));
+                json_array_append_new(ms, mj);
+            }
+            json_object_set_new(j, "measures", ms);
+        }
         cs__buf b = {0};
         cs__explain_indicator(res, r, i, &b);
         json_object_set_new(j, "explanation", json_string(cs__buf_str(&b)));
