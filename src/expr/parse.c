@@ -53,7 +53,13 @@ typedef struct {
     cs_diag *diag;
     token tok;
     int failed;
+    int nodes;         /* nodes made so far */
+    int depth;         /* nesting of parentheses and calls */
 } parser;
+
+/* Limits that keep every recursive walk of a tree shallow: seed expressions have tens of nodes. */
+#define MAX_NODES 2000
+#define MAX_DEPTH 64
 
 /* Advances p by one UTF-8 character, keeping line and column. */
 static void advance_char(parser *ps)
@@ -186,6 +192,8 @@ static void next(parser *ps)
 
 static cs__node *new_node(parser *ps, cs__node_kind kind, const token *at)
 {
+    if (++ps->nodes == MAX_NODES)
+        error_at(ps, at->line, at->col, "表达式过长（超过 %s 个节点），请拆成几个计算值 / expression too long; split it into measures", "2000");
     cs__node *n = cs__arena_alloc(ps->arena, sizeof *n);
     n->kind = kind;
     n->line = at->line;
@@ -202,7 +210,22 @@ static const char *tok_text(parser *ps, const token *t)
 
 static cs__node *parse_or(parser *ps);
 
+static cs__node *parse_primary_inner(parser *ps);
+
 static cs__node *parse_primary(parser *ps)
+{
+    if (ps->failed) return NULL;
+    if (++ps->depth > MAX_DEPTH) {
+        error_at(ps, ps->tok.line, ps->tok.col, "括号或函数嵌套过深（超过 %s 层）/ nesting too deep", "64");
+        ps->depth--;
+        return NULL;
+    }
+    cs__node *n = parse_primary_inner(ps);
+    ps->depth--;
+    return ps->failed ? NULL : n;
+}
+
+static cs__node *parse_primary_inner(parser *ps)
 {
     token t = ps->tok;
     switch (t.kind) {
@@ -305,10 +328,16 @@ static cs__node *make_op(parser *ps, const token *at, cs__node_kind kind, int op
 
 static cs__node *parse_unary(parser *ps)
 {
+    if (ps->failed) return NULL;
     if (ps->tok.kind == T_MINUS || ps->tok.kind == T_PLUS) {
         token t = ps->tok;
         next(ps);
+        if (++ps->depth > MAX_DEPTH) {
+            error_at(ps, t.line, t.col, "正负号嵌套过深（超过 %s 层）/ too many signs in a row", "64");
+            return NULL;
+        }
         cs__node *a = parse_unary(ps);
+        ps->depth--;
         if (!a) return NULL;
         return t.kind == T_MINUS ? make_op(ps, &t, CS__N_UNARY, CS__OP_NEG, a, NULL) : a;
     }
@@ -374,10 +403,16 @@ static cs__node *parse_cmp(parser *ps)
 
 static cs__node *parse_not(parser *ps)
 {
+    if (ps->failed) return NULL;
     if (ps->tok.kind == T_NOT) {
         token t = ps->tok;
         next(ps);
+        if (++ps->depth > MAX_DEPTH) {
+            error_at(ps, t.line, t.col, "not 嵌套过深（超过 %s 层）/ too many nots in a row", "64");
+            return NULL;
+        }
         cs__node *a = parse_not(ps);
+        ps->depth--;
         if (!a) return NULL;
         return make_op(ps, &t, CS__N_UNARY, CS__OP_NOT, a, NULL);
     }

@@ -9,7 +9,7 @@
  * loader, compiler and vector machine. Elements: a, b (real), flag (boolean). */
 static const char *wrap(const char *expr)
 {
-    static char buf[4096];
+    static char buf[32768];
     snprintf(buf, sizeof buf,
              "format: 1\nid: t\ntitle: t\nregion_level: county\nelements:\n"
              "  - {code: a, name: 甲, unit: 个, type: real}\n"
@@ -187,6 +187,23 @@ static void name_and_type_errors_located(void **state)
     assert_contains(load_error("m + 1"), "计算值循环引用 / measures refer to each other in a cycle: m → m");
 }
 
+/* Deep nesting and very long expressions are refused with a message, not a stack overflow. */
+static void size_limits(void **state)
+{
+    (void)state;
+    static char deep[512], signs[256], longest[16384];
+    memset(deep, '(', 100), strcpy(deep + 100, "a"), memset(deep + 101, ')', 100), deep[201] = '\0';
+    assert_contains(load_error(deep), "括号或函数嵌套过深");
+    memset(signs, '-', 100), strcpy(signs + 100, "a");
+    assert_contains(load_error(signs), "正负号嵌套过深");
+    strcpy(longest, "a");
+    for (int i = 0; i < 1500; i++) strcat(longest, "+a");
+    assert_contains(load_error(longest), "表达式过长");
+    /* within the limits it loads: 60 levels of parentheses */
+    memset(deep, '(', 60), strcpy(deep + 60, "a"), memset(deep + 61, ')', 60), deep[121] = '\0';
+    assert_string_equal(load_error(deep), "");
+}
+
 static void render_for_people(void **state)
 {
     (void)state;
@@ -217,7 +234,7 @@ int main(void)
         cmocka_unit_test(arithmetic_and_precedence), cmocka_unit_test(missing_values),
         cmocka_unit_test(functions),                 cmocka_unit_test(previous_period),
         cmocka_unit_test(syntax_errors_located),     cmocka_unit_test(name_and_type_errors_located),
-        cmocka_unit_test(render_for_people),
+        cmocka_unit_test(size_limits),               cmocka_unit_test(render_for_people),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
