@@ -270,21 +270,6 @@ static int cmd_framework_check(int argc, char **argv)
 
 /* ---- Template -------------------------------------------------------------------------------- */
 
-static void csv_cell(FILE *f, const char *s, int last)
-{
-    if (s && strpbrk(s, ",\"\n\r")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"') fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else if (s) {
-        fputs(s, f);
-    }
-    fputc(last ? '\n' : ',', f);
-}
-
 static int cmd_template(int argc, char **argv)
 {
     option opts[] = {{"framework", 1, NULL, 0}, {"format", 1, "csv", 0}, {"region", 1, "", 0}, {"period", 1, "", 0}, {NULL, 0, NULL, 0}};
@@ -322,15 +307,15 @@ static int cmd_template(int argc, char **argv)
             cs__buf_append(&range, "~");
             if (el->has_max) cs__buf_number(&range, el->max, 6);
         }
-        csv_cell(stdout, opt(opts, "region"), 0);
-        csv_cell(stdout, opt(opts, "period"), 0);
-        csv_cell(stdout, el->code, 0);
-        csv_cell(stdout, "", 0);
-        csv_cell(stdout, el->name, 0);
-        csv_cell(stdout, el->unit, 0);
-        csv_cell(stdout, types[el->type], 0);
-        csv_cell(stdout, cs__buf_str(&range), 0);
-        csv_cell(stdout, cs__buf_str(&inds), 1);
+        cs__csv_field(stdout, opt(opts, "region"), 0);
+        cs__csv_field(stdout, opt(opts, "period"), 0);
+        cs__csv_field(stdout, el->code, 0);
+        cs__csv_field(stdout, "", 0);
+        cs__csv_field(stdout, el->name, 0);
+        cs__csv_field(stdout, el->unit, 0);
+        cs__csv_field(stdout, types[el->type], 0);
+        cs__csv_field(stdout, cs__buf_str(&range), 0);
+        cs__csv_field(stdout, cs__buf_str(&inds), 1);
         cs__buf_free(&inds);
         cs__buf_free(&range);
     }

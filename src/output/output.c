@@ -197,6 +197,17 @@ json_t *cs__json_framework(const cs_framework *fw)
         json_array_append_new(is, j);
     }
     json_object_set_new(o, "indicators", is);
+    json_t *as = json_array();
+    for (int a = 0; a < fw->nadjustments; a++) {
+        const cs__adjustment *adj = &fw->adjustments[a];
+        json_t *j = json_object();
+        if (adj->code) json_object_set_new(j, "code", json_string(adj->code));
+        json_object_set_new(j, "kind", json_string(adj->kind == CS__ADJ_VETO ? "veto" : "penalty"));
+        if (adj->text) json_object_set_new(j, "text", json_string(adj->text));
+        if (adj->points_text) json_object_set_new(j, "points", json_string(adj->points_text));
+        json_array_append_new(as, j);
+    }
+    json_object_set_new(o, "adjustments", as);
     json_t *rs = json_array();
     for (int r = 0; r < fw->nratings; r++) {
         json_t *j = json_object();
@@ -248,9 +259,9 @@ void cs__text_result(const cs_results *res, size_t r, int explain, FILE *f)
     cs__buf_free(&b);
 }
 
-/* Writes a CSV field, quoted when it needs to be. */
-static void csv_field(FILE *f, const char *s, int last)
+void cs__csv_field(FILE *f, const char *s, int last)
 {
+    if (!s) s = "";
     if (strpbrk(s, ",\"\n\r")) {
         fputc('"', f);
         for (; *s; s++) {
@@ -266,12 +277,12 @@ static void csv_field(FILE *f, const char *s, int last)
 
 void cs__csv_results_header(const cs_framework *fw, FILE *f)
 {
-    csv_field(f, "region", 0);
-    csv_field(f, "period", 0);
-    csv_field(f, "total", 0);
-    csv_field(f, "max_total", 0);
-    csv_field(f, "rating", fw->nindicators == 0);
-    for (int i = 0; i < fw->nindicators; i++) csv_field(f, fw->indicators[i].code, i == fw->nindicators - 1);
+    cs__csv_field(f, "region", 0);
+    cs__csv_field(f, "period", 0);
+    cs__csv_field(f, "total", 0);
+    cs__csv_field(f, "max_total", 0);
+    cs__csv_field(f, "rating", fw->nindicators == 0);
+    for (int i = 0; i < fw->nindicators; i++) cs__csv_field(f, fw->indicators[i].code, i == fw->nindicators - 1);
 }
 
 void cs__csv_result(const cs_results *res, size_t r, FILE *f)
@@ -280,21 +291,21 @@ void cs__csv_result(const cs_results *res, size_t r, FILE *f)
     cs__buf b = {0};
     double total;
     cs__res_get(res, res->plan->total, r, &total);
-    csv_field(f, res->regions[r], 0);
-    csv_field(f, res->period, 0);
+    cs__csv_field(f, res->regions[r], 0);
+    cs__csv_field(f, res->period, 0);
     cs__buf_number(&b, total, 6);
-    csv_field(f, cs__buf_str(&b), 0);
+    cs__csv_field(f, cs__buf_str(&b), 0);
     cs__buf_reset(&b);
     cs__buf_number(&b, fw->max_score, 6);
-    csv_field(f, cs__buf_str(&b), 0);
+    cs__csv_field(f, cs__buf_str(&b), 0);
     const char *rating = cs_results_rating(res, r);
-    csv_field(f, rating ? rating : "", fw->nindicators == 0);
+    cs__csv_field(f, rating ? rating : "", fw->nindicators == 0);
     for (int i = 0; i < fw->nindicators; i++) {
         double pts;
         int miss = cs__res_points(res, r, i, &pts);
         cs__buf_reset(&b);
         if (miss == 0) cs__buf_number(&b, pts, 6);
-        csv_field(f, cs__buf_str(&b), i == fw->nindicators - 1);
+        cs__csv_field(f, cs__buf_str(&b), i == fw->nindicators - 1);
     }
     cs__buf_free(&b);
 }

@@ -15,6 +15,8 @@ json_t *cs__json_result(const cs_results *res, size_t r);
 json_t *cs__json_framework(const cs_framework *fw);
 /* One region's result as text, with each indicator's explanation when explain is set. */
 void cs__text_result(const cs_results *res, size_t r, int explain, FILE *f);
+/* Writes one CSV field (quoted when it holds a comma, quote or line break), then ',' or '\n'. */
+void cs__csv_field(FILE *f, const char *s, int last);
 /* Wide CSV: region,period,total,max_total,rating, then one column of points per indicator. */
 void cs__csv_results_header(const cs_framework *fw, FILE *f);
 void cs__csv_result(const cs_results *res, size_t r, FILE *f);
