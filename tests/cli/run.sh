@@ -64,7 +64,7 @@ expect_out "seed-rows-2019.yaml: 正确 / ok (test-2019-rows, 6 项指标"
 # ---- template ------------------------------------------------------------------------------------
 expect_exit 0 "$CS" --frameworks "$FX" template --framework seed-rows-2023 --region 370811 --period 2023
 expect_out "region,period,element,value,name,unit,type,range,indicators"
-expect_out "370811,2023,gov.service_items_total,,本地区依申请政务服务事项总数量,项,integer,0~,1"
+expect_out "370811,2023,gov.application_items_total,,本地区依申请政务服务事项总数量,项,integer,0~,1"
 
 # ---- score ----------------------------------------------------------------------------------------
 # 370811: 912/1003 = 90.93 % → 1; innovation 4 × 0.5 + 2 × 1 = 4; rest 70; satisfaction 85 %;
@@ -97,7 +97,7 @@ expect_err "数据中没有"
 
 # bad input: the row and column are named, and nothing is scored
 expect_exit 1 "$CS" --frameworks "$FX" score --framework seed-rows-2023 --data "$DATA/bad-row.csv"
-expect_err "bad-row.csv:3:4: “本地区依申请政务服务事项总数量”（gov.service_items_total）的值 \"九百\" 不是数字"
+expect_err "bad-row.csv:3:4: “本地区依申请政务服务事项总数量”（gov.application_items_total）的值 \"九百\" 不是数字"
 expect_err "未导入任何数据"
 expect_exit 1 "$CS" --frameworks "$FX" score --framework seed-rows-2023 --data "$T/none.csv"
 expect_err "无法打开文件"

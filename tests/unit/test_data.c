@@ -38,12 +38,12 @@ static const char *read_csv(const char *text, size_t len, int strict, cs_dataset
 static void utf8_with_bom_and_chinese_header(void **state)
 {
     (void)state;
-    const char text[] = "\xEF\xBB\xBF地区,年度,数据项,值\r\n370811,2023,gov.service_items_total,1003\r\n"
+    const char text[] = "\xEF\xBB\xBF地区,年度,数据项,值\r\n370811,2023,gov.application_items_total,1003\r\n"
                         "370811,2023,gov.sdt_all_staff,是\r\n370811,2023,gov.sdt_realtime_to_province,否\r\n";
     cs_dataset *ds;
     assert_string_equal(read_csv(text, sizeof text - 1, 0, &ds), "");
     double v;
-    assert_true(cs_dataset_get(ds, "370811", "2023", "gov.service_items_total", &v));
+    assert_true(cs_dataset_get(ds, "370811", "2023", "gov.application_items_total", &v));
     assert_near(v, 1003);
     assert_true(cs_dataset_get(ds, "370811", "2023", "gov.sdt_all_staff", &v));
     assert_near(v, 1);
@@ -70,25 +70,25 @@ static void bad_cells_all_reported_nothing_loaded(void **state)
 {
     (void)state;
     const char text[] = "region,period,element,value\n"
-                        "370811,2023,gov.service_items_total,1003\n"     /* row 2: fine */
+                        "370811,2023,gov.application_items_total,1003\n"     /* row 2: fine */
                         "370811,2023,gov.service_items_online,abc\n"     /* row 3: not a number */
-                        "370812,2023,gov.service_items_total,10.5\n"     /* row 4: not whole */
+                        "370812,2023,gov.application_items_total,10.5\n"     /* row 4: not whole */
                         "370812,2023,gov.sdt_all_staff,maybe\n"          /* row 5: not yes/no */
                         "370812,2023,test.rest_points,80\n"              /* row 6: above max 76 */
-                        "370811,2023,gov.service_items_total,1004\n"     /* row 7: duplicate of row 2 */
-                        ",2023,gov.service_items_total,1\n"              /* row 8: no region */
-                        "370813,2023,gov.service_items_total,\n"         /* row 9: empty value */
-                        "370814,2023,gov.service_items_total,-1\n";      /* row 10: below min 0 */
+                        "370811,2023,gov.application_items_total,1004\n"     /* row 7: duplicate of row 2 */
+                        ",2023,gov.application_items_total,1\n"              /* row 8: no region */
+                        "370813,2023,gov.application_items_total,\n"         /* row 9: empty value */
+                        "370814,2023,gov.application_items_total,-1\n";      /* row 10: below min 0 */
     cs_dataset *ds;
     const char *e = read_csv(text, sizeof text - 1, 0, &ds);
     assert_contains(e, "data.csv:3:4: “依托“爱山东”政务服务平台运行的依申请政务服务事项数量”（gov.service_items_online）的值 \"abc\" 不是数字");
-    assert_contains(e, "data.csv:4:4: “本地区依申请政务服务事项总数量”（gov.service_items_total）应为整数，这里是 10.5");
+    assert_contains(e, "data.csv:4:4: “本地区依申请政务服务事项总数量”（gov.application_items_total）应为整数，这里是 10.5");
     assert_contains(e, "data.csv:5:4: “机关工作人员及有关工作人员全部通过“山东通”开展工作”（gov.sdt_all_staff）应填 是 或 否");
     assert_contains(e, "data.csv:6:4: “其余指标得分合计”（test.rest_points）的值 80 超出允许范围 [0 – 76]");
-    assert_contains(e, "data.csv:7:3: 地区 370811 年度 2023 的数据项 gov.service_items_total 重复（第 2 行已有）");
+    assert_contains(e, "data.csv:7:3: 地区 370811 年度 2023 的数据项 gov.application_items_total 重复（第 2 行已有）");
     assert_contains(e, "data.csv:8:1: 地区 / region为空");
     assert_contains(e, "data.csv:9:4: 值为空");
-    assert_contains(e, "data.csv:10:4: “本地区依申请政务服务事项总数量”（gov.service_items_total）的值 -1 超出允许范围");
+    assert_contains(e, "data.csv:10:4: “本地区依申请政务服务事项总数量”（gov.application_items_total）的值 -1 超出允许范围");
     /* all or nothing: the good row 2 was not loaded either */
     assert_int_equal(cs_dataset_region_count(ds), 0);
     cs_dataset_free(ds);
@@ -99,10 +99,10 @@ static void numerator_not_above_denominator(void **state)
     (void)state;
     const char text[] = "region,period,element,value\n"
                         "370811,2023,gov.service_items_online,1004\n"
-                        "370811,2023,gov.service_items_total,1003\n";
+                        "370811,2023,gov.application_items_total,1003\n";
     cs_dataset *ds;
     const char *e = read_csv(text, sizeof text - 1, 0, &ds);
-    assert_contains(e, "data.csv:2:4: “依托“爱山东”政务服务平台运行的依申请政务服务事项数量”（gov.service_items_online = 1004）大于“本地区依申请政务服务事项总数量”（gov.service_items_total = 1003）");
+    assert_contains(e, "data.csv:2:4: “依托“爱山东”政务服务平台运行的依申请政务服务事项数量”（gov.service_items_online = 1004）大于“本地区依申请政务服务事项总数量”（gov.application_items_total = 1003）");
     assert_int_equal(cs_dataset_region_count(ds), 0);
     cs_dataset_free(ds);
 }
@@ -126,7 +126,7 @@ static void malformed_csv_and_encoding(void **state)
 {
     (void)state;
     cs_dataset *ds;
-    const char quote[] = "region,period,element,value\n370811,2023,\"gov.service_items_total,5\n";
+    const char quote[] = "region,period,element,value\n370811,2023,\"gov.application_items_total,5\n";
     assert_contains(read_csv(quote, sizeof quote - 1, 0, &ds), "CSV 格式错误");
     cs_dataset_free(ds);
     const char junk[] = "region,period,element,value\n\xff\xfe\xfd\n";

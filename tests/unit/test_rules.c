@@ -13,15 +13,15 @@ static void tiers_boundaries(void **state)
     fixture f;
     fixture_open(&f, "seed-rows-2023.yaml");
     /* 800/1000 = 80 % exactly: 三星, 0.5 */
-    put(&f, "on80", "gov.service_items_online", 800), put(&f, "on80", "gov.service_items_total", 1000);
+    put(&f, "on80", "gov.service_items_online", 800), put(&f, "on80", "gov.application_items_total", 1000);
     /* 799/1000 = 79.9 %: below 三星, 0 */
-    put(&f, "below80", "gov.service_items_online", 799), put(&f, "below80", "gov.service_items_total", 1000);
+    put(&f, "below80", "gov.service_items_online", 799), put(&f, "below80", "gov.application_items_total", 1000);
     /* 912/1003 = 90.93 %: 四星, 1 (the example in the issue) */
-    put(&f, "r912", "gov.service_items_online", 912), put(&f, "r912", "gov.service_items_total", 1003);
+    put(&f, "r912", "gov.service_items_online", 912), put(&f, "r912", "gov.application_items_total", 1003);
     /* 949/1000 = 94.9 %: still 四星, 1 */
-    put(&f, "below95", "gov.service_items_online", 949), put(&f, "below95", "gov.service_items_total", 1000);
+    put(&f, "below95", "gov.service_items_online", 949), put(&f, "below95", "gov.application_items_total", 1000);
     /* 19/20 = 95 % exactly: 五星, 1.5 */
-    put(&f, "on95", "gov.service_items_online", 19), put(&f, "on95", "gov.service_items_total", 20);
+    put(&f, "on95", "gov.service_items_online", 19), put(&f, "on95", "gov.application_items_total", 20);
     run(&f, "2023");
     assert_points(&f, "on80", "1", 0.5);
     assert_string_equal(tier_of(&f, "on80", "1"), "三星");
@@ -44,8 +44,8 @@ static void tiers_missing_is_not_zero(void **state)
     (void)state;
     fixture f;
     fixture_open(&f, "seed-rows-2023.yaml");
-    put(&f, "zero", "gov.service_items_online", 0), put(&f, "zero", "gov.service_items_total", 0);
-    put(&f, "unreported", "gov.service_items_total", 100);
+    put(&f, "zero", "gov.service_items_online", 0), put(&f, "zero", "gov.application_items_total", 0);
+    put(&f, "unreported", "gov.application_items_total", 100);
     run(&f, "2023");
     assert_int_equal(points_missing(&f, "zero", "1"), CS__MISS_DIV_ZERO);
     assert_int_equal(points_missing(&f, "unreported", "1"), CS__MISS_NOT_REPORTED);
@@ -325,13 +325,13 @@ static void ratings_2023(void **state)
     /* 76 + 3 + 3 + 4 = 86 (capped at 10: 10) → 86, not yet 90 */
     put_base(&f, "r90b", 76, 800);
     put(&f, "r90b", "innov.provincial_awards", 6), put(&f, "r90b", "innov.provincial_reports", 3), put(&f, "r90b", "innov.central_reports", 2);
-    put(&f, "r90b", "gov.service_items_online", 19), put(&f, "r90b", "gov.service_items_total", 20);   /* +1.5 */
+    put(&f, "r90b", "gov.service_items_online", 19), put(&f, "r90b", "gov.application_items_total", 20);   /* +1.5 */
     put_video(&f, "r90b", 99, 99, 99, 80, 100, 85, 1200);                                               /* +2.5 */
     /* 76 + 10 + 1.5 + 2.5 = 90 exactly, benchmark judged yes → 五星 */
     put(&f, "r90b", "expert.national_benchmark", 1);
     put_base(&f, "r90n", 76, 800);
     put(&f, "r90n", "innov.provincial_awards", 6), put(&f, "r90n", "innov.provincial_reports", 3), put(&f, "r90n", "innov.central_reports", 2);
-    put(&f, "r90n", "gov.service_items_online", 19), put(&f, "r90n", "gov.service_items_total", 20);
+    put(&f, "r90n", "gov.service_items_online", 19), put(&f, "r90n", "gov.application_items_total", 20);
     put_video(&f, "r90n", 99, 99, 99, 80, 100, 85, 1200);
     /* 90 but no benchmark judgement → 四星（成长型） */
     run(&f, "2023");
