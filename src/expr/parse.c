@@ -109,8 +109,18 @@ static void next(parser *ps)
         t->num = strtod(p, &end);
         while (ps->p < end) advance_char(ps);
         if (*ps->p == '%' || starts_with(ps->p, "\xEF\xBC\x85")) { /* % or full-width ％ */
+            /* read "1.8%" as the decimal 1.8e-2, correctly rounded: 1.8 / 100 would give
+             * 0.018000000000000002 and miss a rate of exactly 1.8 % */
+            char digits[64];
+            size_t n = (size_t)(end - p);
+            if (n < sizeof digits - 8 && !memchr(p, 'e', n) && !memchr(p, 'E', n)) {
+                memcpy(digits, p, n);
+                strcpy(digits + n, "e-2");
+                t->num = strtod(digits, NULL);
+            } else {
+                t->num /= 100.0;
+            }
             t->percent = 1;
-            t->num /= 100.0;
             advance_char(ps);
         }
         t->kind = T_NUM;

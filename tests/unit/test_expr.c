@@ -101,6 +101,19 @@ static void arithmetic_and_precedence(void **state)
     assert_value("a ≥ 1 and b ≤ 2 and a ≠ b", 1, 2, 1);
 }
 
+/* A figure exactly on a threshold meets it, however the float arithmetic rounds on the way. */
+static void exactly_on_thresholds(void **state)
+{
+    (void)state;
+    assert_value("a / b >= 1.8%", 180000, 10000000, 1);   /* 1.8% literal is the decimal 0.018 */
+    assert_value("avg(a, a, a) >= 70%", 0.7, 0, 1);       /* 0.6999999999999998 */
+    assert_value("avg(a, a, a) < 70%", 0.7, 0, 0);
+    assert_value("0.4 * a + 0.4 * a + 0.2 * a > 90%", 0.9, 0, 0);   /* 0.9000000000000001 is not "超过 90%" */
+    assert_value("0.4 * a + 0.4 * a + 0.2 * a == 90%", 0.9, 0, 1);
+    assert_value("a >= b", 100, 100.001, 0);               /* distinct figures stay distinct */
+    assert_value("a > b", 1000000.001, 1000000, 1);
+}
+
 static void missing_values(void **state)
 {
     (void)state;
@@ -231,7 +244,7 @@ static void render_for_people(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(arithmetic_and_precedence), cmocka_unit_test(missing_values),
+        cmocka_unit_test(arithmetic_and_precedence), cmocka_unit_test(exactly_on_thresholds), cmocka_unit_test(missing_values),
         cmocka_unit_test(functions),                 cmocka_unit_test(previous_period),
         cmocka_unit_test(syntax_errors_located),     cmocka_unit_test(name_and_type_errors_located),
         cmocka_unit_test(size_limits),               cmocka_unit_test(render_for_people),
