@@ -36,6 +36,17 @@ static json_t *group_path(const cs_framework *fw, int g)
     return a;
 }
 
+/* An adjustment as declared: code, kind, printed text, amount. */
+static json_t *adjustment_json(const cs__adjustment *adj)
+{
+    json_t *j = json_object();
+    if (adj->code) json_object_set_new(j, "code", json_string(adj->code));
+    json_object_set_new(j, "kind", json_string(adj->kind == CS__ADJ_VETO ? "veto" : "penalty"));
+    if (adj->text) json_object_set_new(j, "text", json_string(adj->text));
+    if (adj->points_text) json_object_set_new(j, "points", json_string(adj->points_text));
+    return j;
+}
+
 json_t *cs__json_result(const cs_results *res, size_t r)
 {
     const cs_plan *plan = res->plan;
@@ -107,11 +118,7 @@ json_t *cs__json_result(const cs_results *res, size_t r)
     json_object_set_new(o, "missing_indicators", missing);
     json_t *adjs = json_array();
     for (int a = 0; a < fw->nadjustments; a++) {
-        const cs__adjustment *adj = &fw->adjustments[a];
-        json_t *j = json_object();
-        if (adj->code) json_object_set_new(j, "code", json_string(adj->code));
-        json_object_set_new(j, "kind", json_string(adj->kind == CS__ADJ_VETO ? "veto" : "penalty"));
-        if (adj->text) json_object_set_new(j, "text", json_string(adj->text));
+        json_t *j = adjustment_json(&fw->adjustments[a]);
         double c;
         int m = cs__res_get(res, plan->adj[a].cond, r, &c);
         json_object_set_new(j, "applied", m ? json_null() : json_boolean(c != 0));
@@ -199,13 +206,7 @@ json_t *cs__json_framework(const cs_framework *fw)
     json_object_set_new(o, "indicators", is);
     json_t *as = json_array();
     for (int a = 0; a < fw->nadjustments; a++) {
-        const cs__adjustment *adj = &fw->adjustments[a];
-        json_t *j = json_object();
-        if (adj->code) json_object_set_new(j, "code", json_string(adj->code));
-        json_object_set_new(j, "kind", json_string(adj->kind == CS__ADJ_VETO ? "veto" : "penalty"));
-        if (adj->text) json_object_set_new(j, "text", json_string(adj->text));
-        if (adj->points_text) json_object_set_new(j, "points", json_string(adj->points_text));
-        json_array_append_new(as, j);
+        json_array_append_new(as, adjustment_json(&fw->adjustments[a]));
     }
     json_object_set_new(o, "adjustments", as);
     json_t *rs = json_array();
