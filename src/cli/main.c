@@ -524,12 +524,12 @@ static int cmd_explain(int argc, char **argv)
     return rc;
 }
 
-/* Splits a comma-separated list in place; returns the number of items written to out. */
-static size_t split_list(char *s, const char **out, size_t max)
+typedef CS__VEC(const char *) str_vec;
+
+/* Splits a comma-separated list in place into out (items point into s). */
+static void split_list(char *s, str_vec *out)
 {
-    size_t n = 0;
-    for (char *tok = strtok(s, ","); tok && n < max; tok = strtok(NULL, ",")) out[n++] = tok;
-    return n;
+    for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) cs__vec_push(out, tok);
 }
 
 static int cmd_sample(int argc, char **argv)
@@ -549,8 +549,11 @@ static int cmd_sample(int argc, char **argv)
     cs_framework *fw = load_framework(opt(opts, "framework"));
     if (!fw) return EXIT_INPUT;
     char *rl = cs__xstrdup(opt(opts, "regions")), *pl = cs__xstrdup(opt(opts, "period"));
-    const char *regions[4096], *periods[64];
-    size_t nr = split_list(rl, regions, 4096), np = split_list(pl, periods, 64);
+    str_vec rv = {0}, pv = {0};
+    split_list(rl, &rv);
+    split_list(pl, &pv);
+    const char **regions = rv.items, **periods = pv.items;
+    size_t nr = rv.n, np = pv.n;
     cs_dataset *ds = cs_dataset_new();
     for (size_t p = 0; p < np; p++)
         cs__sample_data(fw, regions, nr, periods[p], seed, quality + 0.05 * (double)p, ds);
@@ -568,6 +571,8 @@ static int cmd_sample(int argc, char **argv)
             }
     fprintf(stderr, "citystar: 已生成演示数据（随机生成，不是真实数据）/ wrote synthetic demo data, not real figures\n");
     cs_dataset_free(ds);
+    cs__vec_free(&rv);
+    cs__vec_free(&pv);
     free(rl);
     free(pl);
     cs_framework_free(fw);

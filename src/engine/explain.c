@@ -314,20 +314,14 @@ static void explain_facts(const cs_results *res, size_t r, const cs__indicator *
     for (int t = 0; t < rule->ntiers; t++)
         for (int k = 0; k < rule->tiers[t].ncriteria; k++) cs__expr_walk(rule->tiers[t].criteria[k].expr, collect_fact, &f);
     cs__expr_walk(rule->points, collect_fact, &f);
+    /* elements already shown inside a measure's formula are not repeated */
+    facts in_measures = {{0}, {0}};
+    for (int m = 0; m < ind->nmeasures; m++) cs__expr_walk(fw->measures[ind->measures[m]].expr, collect_fact, &in_measures);
     for (size_t i = 0; i < f.syms.n; i++) {
         int sym = f.syms.items[i];
-        /* elements already shown inside a measure's formula are not repeated */
-        if (sym < fw->nelements && ind->nmeasures > 0) {
-            int shown = 0;
-            for (int m = 0; m < ind->nmeasures && !shown; m++) {
-                facts g = {{0}, {0}};
-                cs__expr_walk(fw->measures[ind->measures[m]].expr, collect_fact, &g);
-                for (size_t k = 0; k < g.syms.n; k++) shown |= g.syms.items[k] == sym;
-                cs__vec_free(&g.syms);
-                cs__vec_free(&g.calls);
-            }
-            if (shown) continue;
-        }
+        int shown = 0;
+        for (size_t k = 0; k < in_measures.syms.n && sym < fw->nelements; k++) shown |= in_measures.syms.items[k] == sym;
+        if (shown) continue;
         if (sym < fw->nelements && fw->elements[sym].type == CS__ELEM_BOOLEAN && rule->kind == CS__RULE_TIERS)
             continue; /* yes/no criteria are shown as met / not met below */
         explain_sym(res, r, sym, out);
@@ -344,6 +338,8 @@ static void explain_facts(const cs_results *res, size_t r, const cs__indicator *
     }
     cs__vec_free(&f.syms);
     cs__vec_free(&f.calls);
+    cs__vec_free(&in_measures.syms);
+    cs__vec_free(&in_measures.calls);
 }
 
 /* ---- Conditions ------------------------------------------------------------------------------ */

@@ -210,7 +210,6 @@ void cs__vm_run(const cs_plan *plan, const cs__insn *code, int ncode, double *sl
             break;
         }
         }
-        (void)k2;
     }
 #undef RV
 #undef RM

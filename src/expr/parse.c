@@ -76,11 +76,15 @@ static void advance_char(parser *ps)
     ps->col++;
 }
 
-static void error_at(parser *ps, int line, int col, const char *fmt, const char *arg)
+static void error_at(parser *ps, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void error_at(parser *ps, int line, int col, const char *fmt, ...)
 {
     if (ps->failed) return;
     ps->failed = 1;
-    cs__diag_add(ps->diag, CS__ERROR, ps->pos.file, line, col, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    cs__diag_vadd(ps->diag, CS__ERROR, ps->pos.file, line, col, fmt, ap);
+    va_end(ap);
 }
 
 static int starts_with(const char *p, const char *s)
@@ -127,7 +131,7 @@ static void next(parser *ps)
         t->len = (size_t)(ps->p - t->start);
         if (isalpha((unsigned char)*ps->p) || *ps->p == '_') {
             t->kind = T_ERROR;
-            error_at(ps, t->line, t->col, "数字后不能紧跟字母或下划线 / a number cannot be followed by a letter%s", "");
+            error_at(ps, t->line, t->col, "数字后不能紧跟字母或下划线 / a number cannot be followed by a letter");
         }
         return;
     }
@@ -142,7 +146,7 @@ static void next(parser *ps)
         else if (t->len == 5 && !strncmp(p, "false", 5)) t->kind = T_FALSE;
         else if (t->start[t->len - 1] == '.') {
             t->kind = T_ERROR;
-            error_at(ps, t->line, t->col, "名称不能以点号结尾 / a name cannot end with a dot%s", "");
+            error_at(ps, t->line, t->col, "名称不能以点号结尾 / a name cannot end with a dot");
         }
         return;
     }
@@ -153,7 +157,7 @@ static void next(parser *ps)
         while (*ps->p && *ps->p != q && *ps->p != '\n') advance_char(ps);
         if (*ps->p != q) {
             t->kind = T_ERROR;
-            error_at(ps, t->line, t->col, "字符串缺少结束引号 / unterminated string%s", "");
+            error_at(ps, t->line, t->col, "字符串缺少结束引号 / unterminated string");
             return;
         }
         t->kind = T_STR;
@@ -195,7 +199,7 @@ static void next(parser *ps)
     char buf[8] = {0};
     memcpy(buf, p, n < strlen(p) ? n : strlen(p));
     if (*p == '=')
-        error_at(ps, t->line, t->col, "比较相等请用 == / use == to compare%s", "");
+        error_at(ps, t->line, t->col, "比较相等请用 == / use == to compare");
     else
         error_at(ps, t->line, t->col, "无法识别的字符 / unexpected character '%s'", buf);
 }
@@ -203,7 +207,7 @@ static void next(parser *ps)
 static cs__node *new_node(parser *ps, cs__node_kind kind, const token *at)
 {
     if (++ps->nodes == MAX_NODES)
-        error_at(ps, at->line, at->col, "表达式过长（超过 %s 个节点），请拆成几个计算值 / expression too long; split it into measures", "2000");
+        error_at(ps, at->line, at->col, "表达式过长（超过 %d 个节点），请拆成几个计算值 / expression too long; split it into measures", MAX_NODES);
     cs__node *n = cs__arena_alloc(ps->arena, sizeof *n);
     n->kind = kind;
     n->line = at->line;
@@ -226,7 +230,7 @@ static cs__node *parse_primary(parser *ps)
 {
     if (ps->failed) return NULL;
     if (++ps->depth > MAX_DEPTH) {
-        error_at(ps, ps->tok.line, ps->tok.col, "括号或函数嵌套过深（超过 %s 层）/ nesting too deep", "64");
+        error_at(ps, ps->tok.line, ps->tok.col, "括号或函数嵌套过深（超过 %d 层）/ nesting too deep", MAX_DEPTH);
         ps->depth--;
         return NULL;
     }
@@ -244,7 +248,7 @@ static cs__node *parse_primary_inner(parser *ps)
         cs__node *n = new_node(ps, CS__N_NUM, &t);
         n->num = t.num;
         n->percent = t.percent;
-        if (!isfinite(n->num)) error_at(ps, t.line, t.col, "数值超出范围 / number out of range%s", "");
+        if (!isfinite(n->num)) error_at(ps, t.line, t.col, "数值超出范围 / number out of range");
         return n;
     }
     case T_TRUE:
@@ -343,7 +347,7 @@ static cs__node *parse_unary(parser *ps)
         token t = ps->tok;
         next(ps);
         if (++ps->depth > MAX_DEPTH) {
-            error_at(ps, t.line, t.col, "正负号嵌套过深（超过 %s 层）/ too many signs in a row", "64");
+            error_at(ps, t.line, t.col, "正负号嵌套过深（超过 %d 层）/ too many signs in a row", MAX_DEPTH);
             return NULL;
         }
         cs__node *a = parse_unary(ps);
@@ -405,7 +409,7 @@ static cs__node *parse_cmp(parser *ps)
     if (!b) return NULL;
     if (comparison_op(ps->tok.kind) >= 0) {
         error_at(ps, ps->tok.line, ps->tok.col,
-                 "比较不能连写，请用 and 连接 / comparisons cannot be chained; join them with and%s", "");
+                 "比较不能连写，请用 and 连接 / comparisons cannot be chained; join them with and");
         return NULL;
     }
     return make_op(ps, &t, CS__N_BINARY, op, a, b);
@@ -418,7 +422,7 @@ static cs__node *parse_not(parser *ps)
         token t = ps->tok;
         next(ps);
         if (++ps->depth > MAX_DEPTH) {
-            error_at(ps, t.line, t.col, "not 嵌套过深（超过 %s 层）/ too many nots in a row", "64");
+            error_at(ps, t.line, t.col, "not 嵌套过深（超过 %d 层）/ too many nots in a row", MAX_DEPTH);
             return NULL;
         }
         cs__node *a = parse_not(ps);
@@ -466,7 +470,7 @@ cs__node *cs__expr_parse(cs__arena *arena, const char *text, cs__srcpos pos, cs_
     ps.diag = diag;
     next(&ps);
     if (ps.tok.kind == T_END) {
-        error_at(&ps, ps.tok.line, ps.tok.col, "表达式为空 / empty expression%s", "");
+        error_at(&ps, ps.tok.line, ps.tok.col, "表达式为空 / empty expression");
         return NULL;
     }
     cs__node *n = parse_or(&ps);

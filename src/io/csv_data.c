@@ -36,6 +36,7 @@ typedef struct {
     cs__strmap keys;  /* region|period|element → first row */
     CS__VEC(int) key_rows;
     size_t ignored;
+    int bad_header;   /* a required column is missing: rows are not read */
 } reader;
 
 static const char *const names[4][5] = {
@@ -146,7 +147,10 @@ static void on_row(int c, void *ctx)
     if (rd->row == 1) {
         static const char *label[] = {"region", "period", "element", "value"};
         for (int k = 0; k < 4; k++)
-            if (rd->col[k] < 0) rerr(rd, 0, "表头缺少列 %s（%s）/ the header has no '%s' column", label[k], names[k][1], label[k]);
+            if (rd->col[k] < 0) {
+                rerr(rd, 0, "表头缺少列 %s（%s）/ the header has no '%s' column", label[k], names[k][1], label[k]);
+                rd->bad_header = 1;
+            }
         rd->ncols_header = rd->field;
         rd->row++;
         rd->field = 0;
@@ -154,6 +158,7 @@ static void on_row(int c, void *ctx)
     }
     int blank = 1;
     for (int k = 0; k < 4; k++) blank &= !rd->cur[k] || !*rd->cur[k];
+    if (rd->bad_header) blank = 1;
     if (!blank) {
         static const char *what[] = {"地区 / region", "年度 / period", "数据项 / element"};
         int ok = 1;
@@ -218,8 +223,20 @@ static char *gb18030_to_utf8(const char *in, size_t len, size_t *outlen)
     return out;
 }
 
+/* The value read for (region, period, element), from the rows' key map; 0 when absent. */
+static int row_value(reader *rd, const char *region, const char *period, const char *element, double *v)
+{
+    cs__buf key = {0};
+    cs__buf_printf(&key, "%s\x1f%s\x1f%s", region, period, element);
+    int idx = cs__strmap_find(&rd->keys, cs__buf_str(&key));
+    cs__buf_free(&key);
+    if (idx < 0) return 0;
+    *v = rd->rows.items[idx].value; /* keys and rows are added together, so their indexes agree */
+    return 1;
+}
+
 /* Checks numerator ≤ denominator declarations over the rows read. */
-static void check_at_most(reader *rd, cs_dataset *ds)
+static void check_at_most(reader *rd)
 {
     const cs_framework *fw = rd->fw;
     for (size_t i = 0; i < rd->rows.n; i++) {
@@ -229,7 +246,7 @@ static void check_at_most(reader *rd, cs_dataset *ds)
         const cs__element *el = &fw->elements[e];
         for (int k = 0; k < el->n_at_most; k++) {
             double d;
-            if (!cs_dataset_get(ds, p->region, p->period, el->at_most[k], &d) || p->value <= d) continue;
+            if (!row_value(rd, p->region, p->period, el->at_most[k], &d) || p->value <= d) continue;
             int de = cs__fw_element_index(fw, el->at_most[k]);
             rd->row = p->row;
             cs__buf a = {0}, b = {0};
@@ -278,16 +295,10 @@ cs_status cs__read_data_csv_buffer(const char *file, const char *buf, size_t len
     }
     csv_free(&p);
     if (rd.row == 1) cs__diag_add(diag, CS__ERROR, file, 0, 0, "文件为空 / the file is empty"), rd.errors++;
-    cs_dataset *staged = cs_dataset_new();
-    if (!rd.errors) {
-        for (size_t i = 0; i < rd.rows.n; i++)
-            cs_dataset_set(staged, rd.rows.items[i].region, rd.rows.items[i].period, rd.rows.items[i].element, rd.rows.items[i].value);
-        if (fw) check_at_most(&rd, staged);
-    }
+    if (!rd.errors && fw) check_at_most(&rd);
     if (!rd.errors)
         for (size_t i = 0; i < rd.rows.n; i++)
             cs_dataset_set(ds, rd.rows.items[i].region, rd.rows.items[i].period, rd.rows.items[i].element, rd.rows.items[i].value);
-    cs_dataset_free(staged);
     if (rd.errors > 1000) cs__diag_add(diag, CS__ERROR, file, 0, 0, "共 %d 个错误，只列出前 1000 个 / %d errors, the first 1000 shown", rd.errors, rd.errors);
     for (size_t i = 0; i < rd.rows.n; i++) {
         free(rd.rows.items[i].region);
