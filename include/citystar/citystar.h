@@ -26,7 +26,11 @@ extern "C" {
     X(CS_EFRAMEWORK, "框架文件有误 / invalid framework file")                 \
     X(CS_EDATA, "数据有误 / invalid data")                                     \
     X(CS_ENOTFOUND, "未找到 / not found")                                      \
-    X(CS_EUSAGE, "用法有误 / usage error")
+    X(CS_EUSAGE, "用法有误 / usage error")                                    \
+    X(CS_EDB, "数据库错误 / database error")                                   \
+    X(CS_ELOCKED, "本轮已锁定，不能修改 / the round is locked")                \
+    X(CS_ESTATE, "当前状态不允许此操作 / not allowed in the current state")    \
+    X(CS_ECONFLICT, "与已有数据冲突 / conflicts with stored data")
 
 typedef enum {
 #define X(code, msg) code,

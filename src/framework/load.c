@@ -219,9 +219,22 @@ static cs__node *parse_expr(loader *ld, yaml_node_t *n, const char *what, const 
 typedef CS__VEC(cs__element) element_vec;
 typedef CS__VEC(cs__measure) measure_vec;
 
+/* A warning factor (yoy_factor, peer_factor): a number above 1, or 0 when absent. */
+static double opt_factor(loader *ld, yaml_node_t *map, const char *key)
+{
+    double f = 0;
+    if (!opt_number(ld, map, key, &f)) return 0;
+    if (f <= 1) {
+        err(ld, get(ld, map, key), "%s 应大于 1 / %s must be greater than 1", key, key);
+        return 0;
+    }
+    return f;
+}
+
 static void parse_element(loader *ld, yaml_node_t *n, int indicator, element_vec *out)
 {
-    static const char *const keys[] = {"code", "name", "unit", "type", "min", "max", "at_most", NULL};
+    static const char *const keys[] = {"code", "name", "unit", "type", "min", "max", "at_most", "required",
+                                       "yoy_factor", "peer_factor", NULL};
     if (!is_map(ld, n, "element")) return;
     check_keys(ld, n, keys, "element");
     cs__element e = {0};
@@ -242,6 +255,9 @@ static void parse_element(loader *ld, yaml_node_t *n, int indicator, element_vec
     e.has_max = opt_number(ld, n, "max", &e.max);
     if (e.has_min && e.has_max && e.min > e.max) err(ld, n, "min 大于 max / min is greater than max");
     e.at_most = text_list(ld, get(ld, n, "at_most"), "at_most", &e.n_at_most);
+    e.required = opt_bool(ld, n, "required", -1);
+    e.yoy_factor = opt_factor(ld, n, "yoy_factor");
+    e.peer_factor = opt_factor(ld, n, "peer_factor");
     if (e.code) cs__vec_push(out, e);
 }
 
@@ -813,8 +829,8 @@ static void resolve(loader *ld)
 static void parse_top(loader *ld, yaml_node_t *root)
 {
     static const char *const keys[] = {"format", "id", "title", "issuer", "year", "source", "region_level", "scoring",
-                                       "max_score", "decimals", "levels", "tier_levels", "elements", "groups",
-                                       "indicators", "adjustments", "ratings", NULL};
+                                       "max_score", "decimals", "levels", "tier_levels", "validation", "elements",
+                                       "groups", "indicators", "adjustments", "ratings", NULL};
     cs_framework *fw = ld->fw;
     if (!is_map(ld, root, "框架文件 / framework file")) return;
     check_keys(ld, root, keys, "framework");
@@ -874,6 +890,23 @@ static void parse_top(loader *ld, yaml_node_t *root)
         if (!fw->nindicators) err(ld, in, "至少需要一个指标 / at least one indicator is needed");
         fw->indicators = cs__arena_alloc(&fw->arena, sizeof(cs__indicator) * (size_t)(fw->nindicators + 1));
         for (int i = 0; i < fw->nindicators; i++) parse_indicator(ld, SEQ_ITEM(ld, in, i), i, &elems, &measures);
+    }
+    /* validation: defaults for every element that does not say otherwise */
+    int dflt_required = 0;
+    double dflt_yoy = 0, dflt_peer = 0;
+    yaml_node_t *va = get(ld, root, "validation");
+    if (va && is_map(ld, va, "validation")) {
+        static const char *const vkeys[] = {"required", "yoy_factor", "peer_factor", NULL};
+        check_keys(ld, va, vkeys, "validation");
+        dflt_required = opt_bool(ld, va, "required", 0);
+        dflt_yoy = opt_factor(ld, va, "yoy_factor");
+        dflt_peer = opt_factor(ld, va, "peer_factor");
+    }
+    for (size_t i = 0; i < elems.n; i++) {
+        cs__element *e = &elems.items[i];
+        if (e->required < 0) e->required = dflt_required;
+        if (e->yoy_factor == 0) e->yoy_factor = dflt_yoy;
+        if (e->peer_factor == 0) e->peer_factor = dflt_peer;
     }
     fw->nelements = (int)elems.n;
     fw->elements = cs__arena_alloc(&fw->arena, sizeof(cs__element) * (elems.n + 1));

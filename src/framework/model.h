@@ -23,6 +23,9 @@ typedef struct {
     const char **at_most; /* codes of elements this one may not exceed */
     int n_at_most;
     int first_indicator;  /* index of the first indicator that declares or uses it, -1 if none */
+    int required;         /* must be reported before a submission: 1/0, -1 = the framework's default */
+    double yoy_factor;    /* warn when the value changes by more than this factor year on year; 0 = none */
+    double peer_factor;   /* warn when the value is this factor away from its peers' median; 0 = none */
     cs__loc loc;
 } cs__element;
 

@@ -1,7 +1,8 @@
 /*
  * sample.c — plausible synthetic data for a framework, for demos and trials (always labelled as
  * demo data): denominators first, numerators as a share of them, yes/no criteria mostly met,
- * figures that feed deductions and vetoes mostly zero. Deterministic for a given seed.
+ * rates following the region's level, incident counts that feed deductions and vetoes mostly
+ * zero. Deterministic for a given seed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,8 @@ void cs__sample_data(const cs_framework *fw, const char *const *regions, size_t 
                 if (!ready) continue;
                 progress = 1;
                 double u = next_uniform(&s), v;
-                if (c.penal[e]) {
+                if (c.penal[e] && strcmp(el->unit, "%")) {
+                    /* incidents: mostly none */
                     v = u < 0.95 ? 0 : 1 + (int)(next_uniform(&s) * 2);
                 } else if (el->type == CS__ELEM_BOOLEAN) {
                     v = u < level + 0.1;
@@ -76,11 +78,13 @@ void cs__sample_data(const cs_framework *fw, const char *const *regions, size_t 
                         if (d >= 0 && done[d] && (cap < 0 || val[d] < cap)) cap = val[d];
                     }
                     if (cap < 0) cap = 1000;
-                    double share = level + (u - 0.5) * 0.25;
+                    double share = level + 0.12 + (u - 0.5) * 0.25;
                     share = share < 0.3 ? 0.3 : share > 1 ? 1 : share;
                     v = cap * share;
                 } else if (!strcmp(el->unit, "%")) {
-                    v = 0.3 + u * 0.7;
+                    /* rates (satisfaction, coverage) follow the region's level */
+                    v = level + 0.15 + (u - 0.5) * 0.3;
+                    v = v < 0.3 ? 0.3 : v > 1 ? 1 : v;
                 } else {
                     double lo = el->has_min ? el->min : 0, hi = el->has_max ? el->max : 0;
                     if (hi <= lo) hi = lo + 50 + 950 * next_uniform(&s) * (0.5 + level);

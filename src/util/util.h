@@ -78,6 +78,18 @@ void cs__diag_add(cs_diag *d, cs__severity sev, const char *file, int line, int 
 void cs__diag_vadd(cs_diag *d, cs__severity sev, const char *file, int line, int col,
                    const char *fmt, va_list ap);
 
+/* ---- Hashing (libsodium) ------------------------------------------------------------------ */
+
+/* The lowercase hex SHA-256 of bytes (64 characters and a NUL). */
+void cs__sha256_hex(const void *bytes, size_t n, char out[65]);
+
+typedef struct {
+    uint64_t state[16]; /* crypto_hash_sha256_state, kept opaque here */
+} cs__sha256;
+void cs__sha256_init(cs__sha256 *h);
+void cs__sha256_update(cs__sha256 *h, const void *bytes, size_t n);
+void cs__sha256_final(cs__sha256 *h, char out[65]);
+
 /* ---- UTF-8 --------------------------------------------------------------------------------- */
 
 /* Length of the longest valid UTF-8 prefix of s[0..n); equals n when all of it is valid. */

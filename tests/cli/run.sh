@@ -36,7 +36,7 @@ expect_exit 2 "$CS"
 expect_exit 2 "$CS" frobnicate
 expect_err "未知的命令 / unknown command 'frobnicate'"
 expect_exit 2 "$CS" score --framework x
-expect_err "score 需要 --framework ID 和 --data FILE"
+expect_err "score 需要 --framework、--region 和 --period（或 --data FILE）"
 expect_exit 2 "$CS" score --framework x --data y --colour red
 expect_err "未知的选项 / unknown option '--colour'"
 expect_exit 2 "$CS" score --framework x --data y --format xml

@@ -1,0 +1,62 @@
+/*
+ * cli.h — what the `citystar` command's files share: option parsing, exit codes, loading a
+ * framework by id or file, printing JSON and ranking tables. main.c holds the stateless
+ * commands (frameworks, templates, scoring files); store.c the commands on a store (database,
+ * regions, data, rounds, evidence, snapshots).
+ */
+#ifndef CS_CLI_H
+#define CS_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "engine/results.h"
+#include "io/io.h"
+#include "output/output.h"
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+    const char *name;
+    int takes_value;
+    const char *value;
+    int set;
+} option;
+
+typedef CS__VEC(const char *) str_vec;
+
+/* Folder the frameworks are read from; database target; who is acting. */
+extern const char *cs__cli_frameworks_dir;
+extern const char *cs__cli_db;
+extern const char *cs__cli_user;
+
+/* Prints a usage error (fmt takes one %s) and returns EXIT_USAGE. */
+int cs__cli_usage_error(const char *fmt, const char *arg);
+/* Parses --name value / --name=value options among argv; positional arguments go to pos.
+ * Returns 0 on success, or EXIT_USAGE after reporting. */
+int cs__cli_parse_options(int argc, char **argv, option *opts, const char **pos, int *npos, int maxpos);
+const char *cs__cli_opt(const option *opts, const char *name);
+int cs__cli_flag(const option *opts, const char *name);
+/* Loads framework ID (from the frameworks folder) or FILE; prints problems and returns NULL. */
+cs_framework *cs__cli_load_framework(const char *id_or_path);
+void cs__cli_print_json(json_t *j);
+/* One line per region, best total first (only want_region, or the rows mask marks, when
+ * given); returns the number of regions printed. */
+int cs__cli_print_table(const cs_results *res, const char *want_region, const uint8_t *mask);
+/* Splits a comma-separated list in place into out (items point into s). */
+void cs__cli_split_list(char *s, str_vec *out);
+
+/* Commands on a store (store.c); each returns an exit code. */
+int cs__cli_cmd_db(int argc, char **argv);
+int cs__cli_cmd_region(int argc, char **argv);
+int cs__cli_cmd_data(int argc, char **argv);
+int cs__cli_cmd_round(int argc, char **argv);
+int cs__cli_cmd_evidence(int argc, char **argv);
+int cs__cli_cmd_snapshot(int argc, char **argv);
+int cs__cli_cmd_demo(int argc, char **argv);
+/* score --region R --period P without --data: scores stored data. */
+int cs__cli_score_store(int argc, char **argv);
+/* template --format xlsx. */
+int cs__cli_template_xlsx(int argc, char **argv);
+
+#endif

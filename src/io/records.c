@@ -1,0 +1,399 @@
+/*
+ * records.c — turns a table of text cells into checked reported values (see records.h): finds
+ * the columns by their header, parses each value as its element declares it (yes/no, whole
+ * number, number, "85%"), checks ranges under every framework that declares the element, finds
+ * duplicates, numerator > denominator, and warns of year-on-year jumps and outliers among peers.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "records.h"
+
+/* ---- Catalog -------------------------------------------------------------------------------- */
+
+typedef CS__VEC(const cs__element *) decl_vec;
+
+void cs__catalog_init(cs__catalog *cat, const cs_framework *const *fws, int nfws)
+{
+    memset(cat, 0, sizeof *cat);
+    cat->fws = fws;
+    cat->nfws = nfws;
+    size_t cap = 0;
+    for (int f = 0; f < nfws; f++)
+        for (int e = 0; e < fws[f]->nelements; e++) {
+            const cs__element *el = &fws[f]->elements[e];
+            size_t idx = (size_t)cs__strmap_intern(&cat->codes, el->code);
+            if (idx >= cap) {
+                size_t ncap = cap ? cap * 2 : 64;
+                while (ncap <= idx) ncap *= 2;
+                cat->decls = cs__xrealloc(cat->decls, ncap * sizeof *cat->decls);
+                memset(cat->decls + cap, 0, (ncap - cap) * sizeof *cat->decls);
+                cap = ncap;
+            }
+            decl_vec *v = (decl_vec *)&cat->decls[idx];
+            cs__vec_push(v, el);
+        }
+}
+
+void cs__catalog_clear(cs__catalog *cat)
+{
+    for (size_t i = 0; i < cat->codes.n; i++) cs__vec_free(&cat->decls[i]);
+    free(cat->decls);
+    cs__strmap_free(&cat->codes);
+    memset(cat, 0, sizeof *cat);
+}
+
+const cs__element *cs__catalog_find(const cs__catalog *cat, const char *code, int *n)
+{
+    int idx = cs__strmap_find(&cat->codes, code);
+    if (n) *n = idx < 0 ? 0 : (int)cat->decls[idx].n;
+    return idx < 0 ? NULL : cat->decls[idx].items[0];
+}
+
+const cs__element *cs__catalog_decl(const cs__catalog *cat, const char *code, int i)
+{
+    int idx = cs__strmap_find(&cat->codes, code);
+    return idx < 0 || (size_t)i >= cat->decls[idx].n ? NULL : cat->decls[idx].items[i];
+}
+
+/* ---- Reading a table ------------------------------------------------------------------------ */
+
+enum { C_REGION, C_PERIOD, C_ELEMENT, C_VALUE, C_NOTE, NCOLS };
+
+static const char *const names[NCOLS][6] = {
+    {"region", "地区代码", "行政区划代码", "地区", NULL},
+    {"period", "年度", "期间", "年份", NULL},
+    {"element", "数据项编号", "数据项", "指标数据项", NULL},
+    {"value", "数值", "值", "填报值", NULL},
+    {"note", "备注", "说明", NULL},
+};
+
+typedef struct {
+    const char *file;
+    cs_diag *diag;
+    int errors;
+    int row;
+} ctx_t;
+
+static void rerr(ctx_t *c, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void rerr(ctx_t *c, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (c->errors < 1000) cs__diag_vadd(c->diag, CS__ERROR, c->file, c->row, col, fmt, ap);
+    va_end(ap);
+    c->errors++;
+}
+
+static const char *const missing_words[] = {"不适用", "无法统计", "未填报", "暂无数据", "NA", "N/A", "—", "-", NULL};
+
+/* Parses text as el declares it; range checks every declaration of the code. */
+static int parse_value(ctx_t *c, const cs__catalog *cat, const cs__element *el, int ndecl, const char *text, int vcol,
+                       double *out)
+{
+    if (el && el->type == CS__ELEM_BOOLEAN) {
+        static const char *yes[] = {"是", "true", "yes", "y", "1", "有", NULL}, *no[] = {"否", "false", "no", "n", "0", "无", NULL};
+        for (int i = 0; yes[i]; i++)
+            if (!strcasecmp(text, yes[i])) return *out = 1, 1;
+        for (int i = 0; no[i]; i++)
+            if (!strcasecmp(text, no[i])) return *out = 0, 1;
+        rerr(c, vcol, "“%s”（%s）应填 是 或 否，这里是 \"%s\" / %s is yes/no: use 是 or 否", el->name, el->code, text, el->code);
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end != text && (*end == '%' || !strcmp(end, "％")) && !errno) {
+        /* "85%" is the ratio 0.85 */
+        v /= 100.0;
+        end += *end == '%' ? 1 : strlen("％");
+    }
+    if (end == text || *end || errno || !isfinite(v)) {
+        if (el)
+            rerr(c, vcol, "“%s”（%s）的值 \"%s\" 不是数字 / the value of %s is not a number", el->name, el->code, text, el->code);
+        else
+            rerr(c, vcol, "值 \"%s\" 不是数字 / the value \"%s\" is not a number", text, text);
+        return 0;
+    }
+    for (int d = 0; el && d < ndecl; d++) {
+        const cs__element *e = cs__catalog_decl(cat, el->code, d);
+        if (e->type == CS__ELEM_INTEGER && v != floor(v)) {
+            rerr(c, vcol, "“%s”（%s）应为整数，这里是 %s / %s must be a whole number", e->name, e->code, text, e->code);
+            return 0;
+        }
+        if ((e->has_min && v < e->min) || (e->has_max && v > e->max)) {
+            cs__buf b = {0};
+            if (e->has_min) cs__buf_number(&b, e->min, 6);
+            cs__buf_append(&b, " – ");
+            if (e->has_max) cs__buf_number(&b, e->max, 6);
+            rerr(c, vcol, "“%s”（%s）的值 %s 超出允许范围 [%s] / %s is out of its allowed range", e->name, e->code, text,
+                 cs__buf_str(&b), e->code);
+            cs__buf_free(&b);
+            return 0;
+        }
+    }
+    *out = v;
+    return 1;
+}
+
+cs_status cs__records_from_table(const char *file, const cs__table *t, const cs__catalog *cat,
+                                 const cs__records_opts *opts, cs__records *out, cs_diag *diag)
+{
+    ctx_t c = {file, diag, 0, 0};
+    int col[NCOLS];
+    for (int k = 0; k < NCOLS; k++) col[k] = -1;
+    out->is_data = 0;
+    if (!t->rows.n) {
+        if (opts->skip_non_data) return CS_OK;
+        cs__diag_add(diag, CS__ERROR, file, 0, 0, "文件为空 / the file is empty");
+        return CS_EDATA;
+    }
+    const cs__table_row *head = &t->rows.items[0];
+    int found = 0;
+    for (int k = 0; k < NCOLS; k++)
+        for (int a = 0; names[k][a] && col[k] < 0; a++)
+            for (int i = 0; i < head->ncells; i++)
+                if (!strcasecmp(head->cells[i], names[k][a])) {
+                    col[k] = i;
+                    found += k != C_NOTE;
+                    break;
+                }
+    if (!found && opts->skip_non_data) return CS_OK;
+    c.row = head->row;
+    static const char *label[] = {"region", "period", "element", "value"};
+    for (int k = 0; k < C_NOTE; k++)
+        if (col[k] < 0) rerr(&c, 0, "表头缺少列 %s（%s）/ the header has no '%s' column", label[k], names[k][1], label[k]);
+    if (c.errors) return CS_EDATA;
+    out->is_data = 1;
+
+    cs__strmap keys = {0};
+    CS__VEC(int) key_rows = {0};
+    cs__buf key = {0};
+    for (size_t r = 1; r < t->rows.n; r++) {
+        const cs__table_row *row = &t->rows.items[r];
+        c.row = row->row;
+        const char *cell[NCOLS];
+        int blank = 1;
+        for (int k = 0; k < NCOLS; k++) {
+            cell[k] = col[k] >= 0 && col[k] < row->ncells ? row->cells[col[k]] : "";
+            if (k != C_NOTE && *cell[k]) blank = 0;
+        }
+        if (blank) continue;
+        if (!*cell[C_VALUE] && opts->skip_empty) {
+            out->empty++;
+            continue;
+        }
+        static const char *what[] = {"地区 / region", "年度 / period", "数据项 / element"};
+        int ok = 1;
+        for (int k = 0; k < 3; k++)
+            if (!*cell[k]) {
+                rerr(&c, col[k] + 1, "%s为空 / %s is empty", what[k], what[k]);
+                ok = 0;
+            }
+        if (!ok) continue;
+        int ndecl = 0;
+        const cs__element *el = cs__catalog_find(cat, cell[C_ELEMENT], &ndecl);
+        if (!el) {
+            if (opts->strict) {
+                if (opts->strict_name)
+                    rerr(&c, col[C_ELEMENT] + 1, "框架 %s 中没有数据项 '%s' / framework %s has no element '%s'", opts->strict_name,
+                         cell[C_ELEMENT], opts->strict_name, cell[C_ELEMENT]);
+                else
+                    rerr(&c, col[C_ELEMENT] + 1, "没有框架使用数据项 '%s'（请检查数据项编号）/ no framework has an element '%s'",
+                         cell[C_ELEMENT], cell[C_ELEMENT]);
+            } else {
+                out->ignored++;
+            }
+            continue;
+        }
+        int vcol = col[C_VALUE] + 1;
+        cs_value_in v = {0};
+        if (!*cell[C_VALUE]) {
+            rerr(&c, vcol, "值为空 / the value is empty (leave the row out if the figure is not reported)");
+            continue;
+        }
+        int is_missing = 0;
+        for (int i = 0; opts->allow_missing && missing_words[i]; i++)
+            if (!strcasecmp(cell[C_VALUE], missing_words[i])) is_missing = 1;
+        if (is_missing) {
+            v.is_missing = 1;
+            v.missing_reason = cs__arena_strdup(&out->arena, cell[C_VALUE]);
+        } else if (!parse_value(&c, cat, el, ndecl, cell[C_VALUE], vcol, &v.value)) {
+            continue;
+        }
+        cs__buf_reset(&key);
+        cs__buf_printf(&key, "%s\x1f%s\x1f%s", cell[C_REGION], cell[C_PERIOD], cell[C_ELEMENT]);
+        size_t before = keys.n;
+        int idx = cs__strmap_intern(&keys, cs__buf_str(&key));
+        if (keys.n == before) {
+            rerr(&c, col[C_ELEMENT] + 1, "地区 %s 年度 %s 的数据项 %s 重复（第 %d 行已有）/ duplicate value (first at row %d)",
+                 cell[C_REGION], cell[C_PERIOD], cell[C_ELEMENT], key_rows.items[idx], key_rows.items[idx]);
+            continue;
+        }
+        cs__vec_push(&key_rows, row->row);
+        v.region = cs__arena_strdup(&out->arena, cell[C_REGION]);
+        v.period = cs__arena_strdup(&out->arena, cell[C_PERIOD]);
+        v.element = el->code;
+        v.note = col[C_NOTE] >= 0 && *cell[C_NOTE] ? cs__arena_strdup(&out->arena, cell[C_NOTE]) : NULL;
+        v.row = row->row;
+        v.col_region = col[C_REGION] + 1;
+        v.col_period = col[C_PERIOD] + 1;
+        v.col_element = col[C_ELEMENT] + 1;
+        v.col_value = vcol;
+        cs__vec_push(&out->values, v);
+    }
+    cs__strmap_free(&keys);
+    cs__vec_free(&key_rows);
+    cs__buf_free(&key);
+    if (c.errors > 1000)
+        cs__diag_add(diag, CS__ERROR, file, 0, 0, "共 %d 个错误，只列出前 1000 个 / %d errors, the first 1000 shown", c.errors, c.errors);
+    return c.errors ? CS_EDATA : CS_OK;
+}
+
+void cs__records_clear(cs__records *r)
+{
+    cs__vec_free(&r->values);
+    cs__arena_release(&r->arena);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- Checks across values ------------------------------------------------------------------- */
+
+typedef struct {
+    cs__strmap keys;      /* region \x1f period \x1f element → index into values */
+} value_index;
+
+static void index_build(value_index *ix, const cs__records *recs)
+{
+    memset(ix, 0, sizeof *ix);
+    cs__buf key = {0};
+    for (size_t i = 0; i < recs->values.n; i++) {
+        const cs_value_in *v = &recs->values.items[i];
+        cs__buf_reset(&key);
+        cs__buf_printf(&key, "%s\x1f%s\x1f%s", v->region, v->period, v->element);
+        cs__strmap_intern(&ix->keys, cs__buf_str(&key));
+    }
+    cs__buf_free(&key);
+}
+
+/* The value of (region, period, element): from the records first, then from what is stored. */
+static int lookup(const value_index *ix, const cs__records *recs, cs__stored_fn stored, void *ctx, const char *region,
+                  const char *period, const char *element, double *out)
+{
+    cs__buf key = {0};
+    cs__buf_printf(&key, "%s\x1f%s\x1f%s", region, period, element);
+    int i = cs__strmap_find(&ix->keys, cs__buf_str(&key));
+    cs__buf_free(&key);
+    if (i >= 0) {
+        const cs_value_in *v = &recs->values.items[i];
+        if (v->is_missing) return 0;
+        *out = v->value;
+        return 1;
+    }
+    return stored ? stored(ctx, region, period, element, out) : 0;
+}
+
+cs_status cs__records_check_at_most(const char *file, const cs__records *recs, const cs__catalog *cat,
+                                    cs__stored_fn stored, void *ctx, cs_diag *diag)
+{
+    value_index ix;
+    index_build(&ix, recs);
+    ctx_t c = {file, diag, 0, 0};
+    for (size_t i = 0; i < recs->values.n; i++) {
+        const cs_value_in *v = &recs->values.items[i];
+        if (v->is_missing) continue;
+        int ndecl = 0;
+        cs__catalog_find(cat, v->element, &ndecl);
+        for (int d = 0; d < ndecl; d++) {
+            const cs__element *el = cs__catalog_decl(cat, v->element, d);
+            for (int k = 0; k < el->n_at_most; k++) {
+                double den;
+                if (!lookup(&ix, recs, stored, ctx, v->region, v->period, el->at_most[k], &den) || v->value <= den) continue;
+                const cs__element *de = cs__catalog_find(cat, el->at_most[k], NULL);
+                c.row = v->row;
+                cs__buf a = {0}, b = {0};
+                cs__buf_number(&a, v->value, 6);
+                cs__buf_number(&b, den, 6);
+                rerr(&c, v->col_value, "“%s”（%s = %s）大于“%s”（%s = %s）/ %s is larger than %s", el->name, el->code, cs__buf_str(&a),
+                     de ? de->name : el->at_most[k], el->at_most[k], cs__buf_str(&b), el->code, el->at_most[k]);
+                cs__buf_free(&a);
+                cs__buf_free(&b);
+            }
+            /* the same pair declared by several frameworks is checked once */
+            if (el->n_at_most) break;
+        }
+    }
+    cs__strmap_free(&ix.keys);
+    return c.errors ? CS_EDATA : CS_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int cs__dataset_median(const cs_dataset *ds, const char *period, const char *element, const uint8_t *regions,
+                       double *med)
+{
+    int p = cs__strmap_find(&ds->periods, period), e = cs__strmap_find(&ds->elements, element);
+    if (p < 0 || e < 0) return 0;
+    const cs__column *col = cs__dataset_column(ds, p, e);
+    if (!col) return 0;
+    double *v = cs__xmalloc((col->len ? col->len : 1) * sizeof(double));
+    size_t n = 0;
+    for (size_t i = 0; i < col->len; i++)
+        if (col->present[i] && (!regions || regions[i])) v[n++] = col->v[i];
+    int ok = n >= 5;
+    if (ok) {
+        qsort(v, n, sizeof *v, cmp_double);
+        *med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+    free(v);
+    return ok;
+}
+
+void cs__records_warn(const char *file, const cs__records *recs, const cs__catalog *cat, cs__stored_fn stored,
+                      void *ctx, cs__median_fn median, void *mctx, cs_diag *diag)
+{
+    value_index ix;
+    index_build(&ix, recs);
+    for (size_t i = 0; i < recs->values.n; i++) {
+        const cs_value_in *v = &recs->values.items[i];
+        const cs__element *el = cs__catalog_find(cat, v->element, NULL);
+        if (v->is_missing || !el || el->type == CS__ELEM_BOOLEAN) continue;
+        char prev[16];
+        double before;
+        if (el->yoy_factor > 1 && cs__period_previous(v->period, prev, sizeof prev) &&
+            lookup(&ix, recs, stored, ctx, v->region, prev, v->element, &before) && before > 0 && v->value >= 0) {
+            double ratio = v->value / before;
+            if (ratio > el->yoy_factor || ratio < 1 / el->yoy_factor) {
+                cs__buf a = {0}, b = {0};
+                cs__buf_number(&a, v->value, 6);
+                cs__buf_number(&b, before, 6);
+                cs__diag_add(diag, CS__WARNING, file, v->row, v->col_value,
+                             "“%s”（%s）从 %s 年的 %s 变为 %s，变化超过 %g 倍，请核实 / %s changed by more than %g× year on year",
+                             el->name, el->code, prev, cs__buf_str(&b), cs__buf_str(&a), el->yoy_factor, el->code,
+                             el->yoy_factor);
+                cs__buf_free(&a);
+                cs__buf_free(&b);
+            }
+        }
+        double med;
+        if (el->peer_factor > 1 && median && median(mctx, v, &med) && med > 0 &&
+            (v->value > med * el->peer_factor || v->value < med / el->peer_factor)) {
+            cs__buf a = {0}, b = {0};
+            cs__buf_number(&a, v->value, 6);
+            cs__buf_number(&b, med, 6);
+            cs__diag_add(diag, CS__WARNING, file, v->row, v->col_value,
+                         "“%s”（%s）= %s，与同级地区中位数 %s 相差超过 %g 倍，请核实 / %s is more than %g× away from its peers' median",
+                         el->name, el->code, cs__buf_str(&a), cs__buf_str(&b), el->peer_factor, el->code, el->peer_factor);
+            cs__buf_free(&a);
+            cs__buf_free(&b);
+        }
+    }
+    cs__strmap_free(&ix.keys);
+}

@@ -1,0 +1,491 @@
+/*
+ * values.c — reported values: writing a batch (all or nothing, never overwriting: every change
+ * is a new revision), reading the current or any past state and the full history, and moving
+ * values through the review states (draft → submitted → approved / returned → locked).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/* What the store holds now for one (region, element) of a period. */
+typedef struct {
+    double value;
+    int is_missing;
+    char *missing;
+    char state[12];
+} current;
+
+typedef struct {
+    char *period;
+    cs__strmap keys;      /* region \x1f element */
+    CS__VEC(current) cur;
+    int locked;
+    int first_row;        /* first row of the batch with this period */
+} period_state;
+
+static void key_of(cs__buf *b, const char *region, const char *element)
+{
+    cs__buf_reset(b);
+    cs__buf_printf(b, "%s\x1f%s", region, element);
+}
+
+/* Reads every current value of ps->period into ps. */
+static cs_status load_current(cs_store *s, period_state *ps, cs_diag *diag)
+{
+    cs__stmt *st = cs__store_stmt(s, ST_CURRENT_OF_PERIOD,
+                                  "SELECT region, element, value, missing, state FROM value_current WHERE period = $1", diag);
+    if (!st) return CS_EDB;
+    s->be->bind_text(st, 1, ps->period);
+    cs__buf key = {0};
+    int r;
+    while ((r = s->be->step(st, diag)) == CS__STEP_ROW) {
+        key_of(&key, s->be->column_text(st, 0), s->be->column_text(st, 1));
+        cs__strmap_intern(&ps->keys, cs__buf_str(&key));
+        current c = {0};
+        c.is_missing = s->be->column_is_null(st, 2);
+        c.value = c.is_missing ? 0 : s->be->column_double(st, 2);
+        if (c.is_missing) c.missing = cs__xstrdup(s->be->column_text(st, 3));
+        snprintf(c.state, sizeof c.state, "%s", s->be->column_text(st, 4));
+        cs__vec_push(&ps->cur, c);
+    }
+    cs__buf_free(&key);
+    s->be->reset(st);
+    return r == CS__STEP_ERROR ? CS_EDB : CS_OK;
+}
+
+/* Makes sure the round of period exists and holds its row until the transaction ends (so two
+ * servers writing the same period take turns); *locked (OUT) tells whether it is locked. */
+static cs_status touch_round(cs_store *s, const char *period, const char *actor, int *locked, cs_diag *diag)
+{
+    char now[32];
+    cs__store_now(now);
+    cs__stmt *ins = cs__store_stmt(s, ST_ROUND_ENSURE,
+                                   "INSERT INTO round (period, state, changed_at, changed_by) VALUES ($1, 'open', $2, $3)"
+                                   " ON CONFLICT (period) DO NOTHING", diag);
+    if (!ins) return CS_EDB;
+    s->be->bind_text(ins, 1, period);
+    s->be->bind_text(ins, 2, now);
+    s->be->bind_text(ins, 3, actor);
+    if (s->be->step(ins, diag) == CS__STEP_ERROR) return CS_EDB;
+    cs__stmt *st = cs__store_stmt(s, ST_ROUND_TOUCH, "UPDATE round SET state = state WHERE period = $1 RETURNING state", diag);
+    if (!st) return CS_EDB;
+    s->be->bind_text(st, 1, period);
+    int r = s->be->step(st, diag);
+    *locked = r == CS__STEP_ROW && !strcmp(s->be->column_text(st, 0), "locked");
+    if (r == CS__STEP_ROW) r = s->be->step(st, diag);
+    s->be->reset(st);
+    return r == CS__STEP_ERROR ? CS_EDB : CS_OK;
+}
+
+/* Inserts a source row and returns its id in *id. */
+static cs_status insert_source(cs_store *s, const cs_source *src, int64_t *id, cs_diag *diag)
+{
+    char now[32];
+    cs__store_now(now);
+    cs__stmt *st = cs__store_stmt(s, ST_SOURCE_INSERT,
+                                  "INSERT INTO source (kind, name, sha256, actor, at, note) VALUES ($1, $2, $3, $4, $5, $6)"
+                                  " RETURNING id", diag);
+    if (!st) return CS_EDB;
+    s->be->bind_text(st, 1, src->kind);
+    s->be->bind_text(st, 2, src->name ? src->name : "");
+    s->be->bind_text(st, 3, src->sha256);
+    s->be->bind_text(st, 4, src->actor ? src->actor : "unknown");
+    s->be->bind_text(st, 5, now);
+    s->be->bind_text(st, 6, src->note);
+    int r = s->be->step(st, diag);
+    if (r == CS__STEP_ROW) *id = s->be->column_int(st, 0), r = s->be->step(st, diag);
+    s->be->reset(st);
+    return r == CS__STEP_ERROR ? CS_EDB : CS_OK;
+}
+
+/* Writes one revision and makes it the current value. */
+static cs_status write_revision(cs_store *s, int64_t source_id, const char *region, const char *period,
+                                const char *element, int is_missing, double value, const char *missing,
+                                const char *state, int row, const char *note, cs_diag *diag)
+{
+    cs__stmt *rev = cs__store_stmt(s, ST_REVISION_INSERT,
+                                   "INSERT INTO value_revision (region, period, element, value, missing, state, source_id,"
+                                   " source_row, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id", diag);
+    if (!rev) return CS_EDB;
+    const cs__backend *be = s->be;
+    be->bind_text(rev, 1, region);
+    be->bind_text(rev, 2, period);
+    be->bind_text(rev, 3, element);
+    if (is_missing) be->bind_null(rev, 4);
+    else be->bind_double(rev, 4, value);
+    be->bind_text(rev, 5, is_missing ? (missing && *missing ? missing : "未填报") : NULL);
+    be->bind_text(rev, 6, state);
+    be->bind_int(rev, 7, source_id);
+    if (row > 0) be->bind_int(rev, 8, row);
+    else be->bind_null(rev, 8);
+    be->bind_text(rev, 9, note && *note ? note : NULL);
+    int r = be->step(rev, diag);
+    int64_t id = 0;
+    if (r == CS__STEP_ROW) id = be->column_int(rev, 0), r = be->step(rev, diag);
+    be->reset(rev);
+    if (r == CS__STEP_ERROR) return CS_EDB;
+    cs__stmt *cur = cs__store_stmt(s, ST_CURRENT_UPSERT,
+                                   "INSERT INTO value_current (period, region, element, revision, value, missing, state)"
+                                   " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (period, region, element) DO UPDATE SET"
+                                   " revision = excluded.revision, value = excluded.value, missing = excluded.missing,"
+                                   " state = excluded.state", diag);
+    if (!cur) return CS_EDB;
+    be->bind_text(cur, 1, period);
+    be->bind_text(cur, 2, region);
+    be->bind_text(cur, 3, element);
+    be->bind_int(cur, 4, id);
+    if (is_missing) be->bind_null(cur, 5);
+    else be->bind_double(cur, 5, value);
+    be->bind_text(cur, 6, is_missing ? (missing && *missing ? missing : "未填报") : NULL);
+    be->bind_text(cur, 7, state);
+    r = be->step(cur, diag);
+    be->reset(cur);
+    return r == CS__STEP_ERROR ? CS_EDB : CS_OK;
+}
+
+static const char *state_zh(const char *state)
+{
+    if (!strcmp(state, CS_STATE_DRAFT)) return "草稿";
+    if (!strcmp(state, CS_STATE_SUBMITTED)) return "已提交";
+    if (!strcmp(state, CS_STATE_APPROVED)) return "已审核通过";
+    if (!strcmp(state, CS_STATE_RETURNED)) return "已退回";
+    if (!strcmp(state, CS_STATE_LOCKED)) return "已锁定";
+    return state;
+}
+
+static void free_periods(period_state *ps, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < ps[i].cur.n; k++) free(ps[i].cur.items[k].missing);
+        cs__vec_free(&ps[i].cur);
+        cs__strmap_free(&ps[i].keys);
+        free(ps[i].period);
+    }
+    free(ps);
+}
+
+cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_in *values, size_t n,
+                              cs_put_summary *summary, cs_diag *diag)
+{
+    cs_put_summary sum = {0};
+    const char *file = src->kind && !strcmp(src->kind, "file") ? src->name : NULL;
+    int errors = 0;
+    cs_status rc = CS_OK;
+    cs__strmap periods = {0}, regions = {0}, batch = {0};
+    period_state *ps = NULL;
+    uint8_t *region_known = NULL;
+    uint8_t *write = NULL;
+    cs__buf key = {0};
+
+#define VERR(v, col, ...)                                                                                      \
+    do {                                                                                                     \
+        if (errors < 1000) cs__diag_add(diag, CS__ERROR, file, (v)->row, (col), __VA_ARGS__);                 \
+        errors++;                                                                                            \
+    } while (0)
+
+    /* rows that cannot be right whatever is stored */
+    int *period_of = cs__xcalloc(n ? n : 1, sizeof(int));
+    int *region_of = cs__xcalloc(n ? n : 1, sizeof(int));
+    for (size_t i = 0; i < n; i++) {
+        const cs_value_in *v = &values[i];
+        int future = 0;
+        if (!cs__store_period_ok(v->period, &future)) {
+            if (future)
+                VERR(v, v->col_period, "年度 %s 尚未到来，不能填报 / period %s is in the future", v->period, v->period);
+            else
+                VERR(v, v->col_period, "年度 '%s' 无效，应为四位年份 / invalid period '%s' (a four-digit year)", v->period, v->period);
+        }
+        size_t before = periods.n;
+        period_of[i] = cs__strmap_intern(&periods, v->period);
+        if (periods.n != before) {
+            ps = cs__xrealloc(ps, periods.n * sizeof *ps);
+            memset(&ps[periods.n - 1], 0, sizeof *ps);
+            ps[periods.n - 1].period = cs__xstrdup(v->period);
+            ps[periods.n - 1].first_row = v->row;
+        }
+        region_of[i] = cs__strmap_intern(&regions, v->region);
+        cs__buf_reset(&key);
+        cs__buf_printf(&key, "%s\x1f%s\x1f%s", v->region, v->period, v->element);
+        before = batch.n;
+        cs__strmap_intern(&batch, cs__buf_str(&key));
+        if (batch.n == before)
+            VERR(v, v->col_element, "地区 %s 年度 %s 的数据项 %s 重复 / duplicate value for %s %s %s", v->region, v->period,
+                 v->element, v->region, v->period, v->element);
+    }
+    if (errors) {
+        rc = CS_EDATA;
+        goto out;
+    }
+    if ((rc = cs__store_begin(s, diag)) != CS_OK) goto out;
+
+    /* regions must be known */
+    region_known = cs__xcalloc(regions.n + 1, 1);
+    for (size_t r = 0; r < regions.n; r++) {
+        cs_region reg;
+        cs_status q = cs_store_region(s, regions.keys[r], &reg, diag);
+        if (q == CS_EDB) {
+            rc = q;
+            goto fail;
+        }
+        region_known[r] = q == CS_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!region_known[region_of[i]])
+            VERR(&values[i], values[i].col_region, "地区代码 %s 不存在（请先导入或添加该地区）/ unknown region %s", values[i].region,
+                 values[i].region);
+
+    /* rounds: locked ones refuse; open ones are held until commit */
+    for (size_t p = 0; p < periods.n; p++) {
+        if ((rc = touch_round(s, ps[p].period, src->actor, &ps[p].locked, diag)) != CS_OK) goto fail;
+        if (ps[p].locked) {
+            cs__diag_add(diag, CS__ERROR, file, ps[p].first_row, 0,
+                         "%s 年度的评估已锁定，不能再修改数据 / the %s round is locked: no value can change", ps[p].period, ps[p].period);
+            errors++;
+        }
+        if ((rc = load_current(s, &ps[p], diag)) != CS_OK) goto fail;
+    }
+
+    /* compare with what is stored */
+    write = cs__xcalloc(n ? n : 1, 1);
+    for (size_t i = 0; i < n && !errors; i++) {
+        const cs_value_in *v = &values[i];
+        period_state *p = &ps[period_of[i]];
+        key_of(&key, v->region, v->element);
+        int k = cs__strmap_find(&p->keys, cs__buf_str(&key));
+        if (k < 0) {
+            write[i] = 1;
+            sum.added++;
+            continue;
+        }
+        current *c = &p->cur.items[k];
+        int same_value = c->is_missing ? v->is_missing && !strcmp(c->missing ? c->missing : "", v->missing_reason ? v->missing_reason : "未填报")
+                                       : !v->is_missing && c->value == v->value;
+        if (same_value) {
+            sum.unchanged++;
+            continue;
+        }
+        if (strcmp(c->state, CS_STATE_DRAFT) && strcmp(c->state, CS_STATE_RETURNED)) {
+            VERR(v, v->col_value, "地区 %s 年度 %s 的数据项 %s %s，不能修改；需先退回 / the value is %s and cannot change until it is returned",
+                 v->region, v->period, v->element, state_zh(c->state), c->state);
+            continue;
+        }
+        write[i] = 1;
+        sum.changed++;
+    }
+    if (errors) {
+        rc = ps && errors ? CS_EDATA : rc;
+        for (size_t p = 0; p < periods.n; p++)
+            if (ps[p].locked) rc = CS_ELOCKED;
+        goto fail;
+    }
+    if ((!sum.added && !sum.changed) || src->dry_run) {
+        cs__store_rollback(s);
+        goto out;
+    }
+    if ((rc = insert_source(s, src, &sum.source_id, diag)) != CS_OK) goto fail;
+    for (size_t i = 0; i < n; i++) {
+        if (!write[i]) continue;
+        const cs_value_in *v = &values[i];
+        rc = write_revision(s, sum.source_id, v->region, v->period, v->element, v->is_missing, v->value, v->missing_reason,
+                            CS_STATE_DRAFT, v->row, v->note, diag);
+        if (rc != CS_OK) goto fail;
+    }
+    rc = cs__store_commit(s, diag);
+    if (rc != CS_OK) sum = (cs_put_summary){0};
+    goto out;
+fail:
+    cs__store_rollback(s);
+    sum = (cs_put_summary){0};
+    if (errors > 1000)
+        cs__diag_add(diag, CS__ERROR, file, 0, 0, "共 %d 个错误，只列出前 1000 个 / %d errors, the first 1000 shown", errors, errors);
+out:
+    if (summary) *summary = sum;
+    if (ps) free_periods(ps, periods.n);
+    cs__strmap_free(&periods);
+    cs__strmap_free(&regions);
+    cs__strmap_free(&batch);
+    cs__buf_free(&key);
+    free(period_of);
+    free(region_of);
+    free(region_known);
+    free(write);
+#undef VERR
+    return rc;
+}
+
+/* ---- Reading -------------------------------------------------------------------------------- */
+
+#define VALUE_SELECT                                                                                          \
+    "SELECT r.id, r.region, r.period, r.element, r.value, r.missing, r.state, r.note, s.actor, s.at, s.kind,"   \
+    " s.name, r.source_row FROM value_revision r JOIN source s ON s.id = r.source_id"
+
+cs_status cs_store_values(cs_store *s, const cs_value_query *q, cs_value_fn fn, void *ctx, cs_diag *diag)
+{
+    cs__strmap subtree = {0};
+    cs_status rc = CS_OK;
+    cs__stmt *st = NULL;
+    if (q->region && (rc = cs__store_region_subtree(s, q->region, &subtree, diag)) != CS_OK) goto out;
+    const char *sql;
+    if (q->history)
+        sql = VALUE_SELECT " WHERE ($1 IS NULL OR r.period = $1) AND ($2 IS NULL OR r.element = $2) AND ($3 = 0 OR r.id <= $3)"
+                           " ORDER BY r.region, r.period, r.element, r.id";
+    else if (q->as_of)
+        sql = VALUE_SELECT " WHERE ($1 IS NULL OR r.period = $1) AND ($2 IS NULL OR r.element = $2) AND r.id = (SELECT MAX(x.id)"
+                           " FROM value_revision x WHERE x.region = r.region AND x.period = r.period AND x.element = r.element"
+                           " AND x.id <= $3) ORDER BY r.region, r.period, r.element";
+    else
+        sql = VALUE_SELECT " JOIN value_current c ON c.revision = r.id WHERE ($1 IS NULL OR c.period = $1)"
+                           " AND ($2 IS NULL OR c.element = $2) AND $3 = 0 ORDER BY r.region, r.period, r.element";
+    if (!(st = cs__store_prepare(s, sql, diag))) {
+        rc = CS_EDB;
+        goto out;
+    }
+    s->be->bind_text(st, 1, q->period);
+    s->be->bind_text(st, 2, q->element);
+    s->be->bind_int(st, 3, q->as_of);
+    int r;
+    while ((r = s->be->step(st, diag)) == CS__STEP_ROW) {
+        cs_value v = {0};
+        v.region = s->be->column_text(st, 1);
+        if (q->region && cs__strmap_find(&subtree, v.region) < 0) continue;
+        cs__buf_reset(&s->scratch[0]);
+        cs__buf_append(&s->scratch[0], v.region);
+        v.region = cs__buf_str(&s->scratch[0]);
+        v.revision = s->be->column_int(st, 0);
+        v.period = s->be->column_text(st, 2);
+        v.element = s->be->column_text(st, 3);
+        v.is_missing = s->be->column_is_null(st, 4);
+        v.value = v.is_missing ? NAN : s->be->column_double(st, 4);
+        v.missing_reason = v.is_missing ? s->be->column_text(st, 5) : NULL;
+        v.state = s->be->column_text(st, 6);
+        v.note = s->be->column_text(st, 7);
+        v.actor = s->be->column_text(st, 8);
+        v.at = s->be->column_text(st, 9);
+        v.source_kind = s->be->column_text(st, 10);
+        v.source_name = s->be->column_text(st, 11);
+        v.source_row = (int)s->be->column_int(st, 12);
+        if (fn(ctx, &v)) break;
+    }
+    if (r == CS__STEP_ERROR) rc = CS_EDB;
+out:
+    if (st) s->be->finalize(st);
+    cs__strmap_free(&subtree);
+    return rc;
+}
+
+cs_status cs_store_last_revision(cs_store *s, int64_t *out, cs_diag *diag)
+{
+    *out = 0;
+    cs__stmt *st = cs__store_stmt(s, ST_LAST_REVISION, "SELECT COALESCE(MAX(id), 0) FROM value_revision", diag);
+    if (!st) return CS_EDB;
+    int r = s->be->step(st, diag);
+    if (r == CS__STEP_ROW) *out = s->be->column_int(st, 0);
+    s->be->reset(st);
+    return r == CS__STEP_ERROR ? CS_EDB : CS_OK;
+}
+
+/* ---- Review states ---------------------------------------------------------------------------- */
+
+typedef struct {
+    char *region, *element, *missing, *note;
+    double value;
+    int is_missing;
+} moving;
+
+/* Writes a revision in state `to` for every current value of period matching the filters
+ * (regions in subtree when given, element when given, state in from[]). */
+static cs_status move_states(cs_store *s, const char *period, const cs__strmap *subtree, const char *element,
+                             const char *const *from, const char *to, const char *actor, const char *note,
+                             size_t *moved, cs_diag *diag)
+{
+    cs_status rc = CS_OK;
+    CS__VEC(moving) list = {0};
+    cs__stmt *st = cs__store_prepare(s,
+                                     "SELECT c.region, c.element, c.value, c.missing, c.state, r.note FROM value_current c"
+                                     " JOIN value_revision r ON r.id = c.revision WHERE c.period = $1 AND ($2 IS NULL OR"
+                                     " c.element = $2) ORDER BY c.region, c.element", diag);
+    if (!st) return CS_EDB;
+    s->be->bind_text(st, 1, period);
+    s->be->bind_text(st, 2, element);
+    int r;
+    while ((r = s->be->step(st, diag)) == CS__STEP_ROW) {
+        const char *region = s->be->column_text(st, 0), *state = s->be->column_text(st, 4);
+        if (subtree && cs__strmap_find(subtree, region) < 0) continue;
+        int ok = 0;
+        for (int i = 0; from[i]; i++) ok |= !strcmp(from[i], state);
+        if (!ok) continue;
+        moving m = {cs__xstrdup(region), cs__xstrdup(s->be->column_text(st, 1)), NULL, NULL, 0, s->be->column_is_null(st, 2)};
+        if (m.is_missing) m.missing = cs__xstrdup(s->be->column_text(st, 3));
+        else m.value = s->be->column_double(st, 2);
+        if (!s->be->column_is_null(st, 5)) m.note = cs__xstrdup(s->be->column_text(st, 5));
+        cs__vec_push(&list, m);
+    }
+    s->be->finalize(st);
+    if (r == CS__STEP_ERROR) rc = CS_EDB;
+    if (rc == CS_OK && list.n) {
+        char name[96];
+        snprintf(name, sizeof name, "状态变更为 %s / state change to %s", state_zh(to), to);
+        cs_source src = {"review", name, NULL, actor, note};
+        int64_t sid = 0;
+        rc = insert_source(s, &src, &sid, diag);
+        for (size_t i = 0; rc == CS_OK && i < list.n; i++)
+            rc = write_revision(s, sid, list.items[i].region, period, list.items[i].element, list.items[i].is_missing,
+                                list.items[i].value, list.items[i].missing, to, 0, list.items[i].note, diag);
+    }
+    if (moved) *moved = rc == CS_OK ? list.n : 0;
+    for (size_t i = 0; i < list.n; i++) {
+        free(list.items[i].region);
+        free(list.items[i].element);
+        free(list.items[i].missing);
+        free(list.items[i].note);
+    }
+    cs__vec_free(&list);
+    return rc;
+}
+
+cs_status cs__store_mark_all(cs_store *s, const char *period, const char *from, const char *to, const char *actor,
+                             const char *note, cs_diag *diag)
+{
+    static const char *const any[] = {CS_STATE_DRAFT, CS_STATE_SUBMITTED, CS_STATE_APPROVED, CS_STATE_RETURNED,
+                                      CS_STATE_LOCKED, NULL};
+    const char *only[] = {from, NULL};
+    return move_states(s, period, NULL, NULL, from ? only : any, to, actor, note, NULL, diag);
+}
+
+cs_status cs_store_set_state(cs_store *s, const char *region, const char *period, const char *element,
+                             const char *to_state, const char *actor, const char *note, size_t *moved,
+                             cs_diag *diag)
+{
+    static const char *const to_submitted[] = {CS_STATE_DRAFT, CS_STATE_RETURNED, NULL};
+    static const char *const from_submitted[] = {CS_STATE_SUBMITTED, NULL};
+    const char *const *from;
+    if (moved) *moved = 0;
+    if (!strcmp(to_state, CS_STATE_SUBMITTED)) from = to_submitted;
+    else if (!strcmp(to_state, CS_STATE_APPROVED) || !strcmp(to_state, CS_STATE_RETURNED)) from = from_submitted;
+    else {
+        cs__diag_add(diag, CS__ERROR, NULL, 0, 0,
+                     "不能直接改为状态 '%s'（锁定请用 round lock）/ values cannot be moved to '%s' directly", to_state, to_state);
+        return CS_ESTATE;
+    }
+    cs__strmap subtree = {0};
+    cs_status rc = cs__store_region_subtree(s, region, &subtree, diag);
+    if (rc != CS_OK) goto out;
+    int locked = 0;
+    if ((rc = cs__store_begin(s, diag)) != CS_OK) goto out;
+    if ((rc = touch_round(s, period, actor, &locked, diag)) != CS_OK) goto fail;
+    if (locked) {
+        cs__diag_add(diag, CS__ERROR, NULL, 0, 0, "%s 年度的评估已锁定 / the %s round is locked", period, period);
+        rc = CS_ELOCKED;
+        goto fail;
+    }
+    if ((rc = move_states(s, period, &subtree, element, from, to_state, actor, note, moved, diag)) != CS_OK) goto fail;
+    rc = cs__store_commit(s, diag);
+    goto out;
+fail:
+    cs__store_rollback(s);
+out:
+    cs__strmap_free(&subtree);
+    return rc;
+}
