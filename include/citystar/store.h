@@ -89,6 +89,9 @@ typedef struct {
     const char *actor;    /* who */
     const char *note;     /* may be NULL */
     int dry_run;          /* check everything and count, then write nothing */
+    /* Called now and then while values are written (before the commit), may be NULL. */
+    void (*progress)(void *ctx, size_t written, size_t total);
+    void *progress_ctx;
 } cs_source;
 
 /* One value to write. A missing value (is_missing) carries a reason instead of a number. */
@@ -147,8 +150,8 @@ cs_status cs_store_values(cs_store *s, const cs_value_query *q, cs_value_fn fn, 
 
 /* Moves the current values of region (and the regions below it) for period from one of the
  * allowed states to a new state, writing a revision for each; element NULL = all. Allowed
- * moves: draft/returned → submitted; submitted → approved or returned. *moved (OUT) counts
- * them. A locked round refuses. */
+ * moves: draft/returned → submitted; submitted → approved; submitted/approved → returned.
+ * *moved (OUT) counts them. A locked round refuses. */
 cs_status cs_store_set_state(cs_store *s, const char *region, const char *period, const char *element,
                              const char *to_state, const char *actor, const char *note, size_t *moved,
                              cs_diag *diag);

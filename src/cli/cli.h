@@ -56,6 +56,8 @@ int cs__cli_cmd_snapshot(int argc, char **argv);
 int cs__cli_cmd_demo(int argc, char **argv);
 /* score --region R --period P without --data: scores stored data. */
 int cs__cli_score_store(int argc, char **argv);
+/* explain --region R --period P without --data: explains a stored region's points. */
+int cs__cli_explain_store(int argc, char **argv);
 /* template --format xlsx. */
 int cs__cli_template_xlsx(int argc, char **argv);
 

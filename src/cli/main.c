@@ -26,7 +26,7 @@ static const char *usage_text =
     "                                          需填报的数据项 / the data elements to report\n"
     "  score --framework ID --data FILE.csv [--format text|table|json|csv] [--period P] [--region R] [--strict]\n"
     "                                          评分 / score every region and period in the file\n"
-    "  explain --framework ID --data FILE.csv --region R --period P [--indicator CODE]\n"
+    "  explain --framework ID [--data FILE.csv] --region R --period P [--indicator CODE]\n"
     "                                          得分说明 / explain a region's points\n"
     "  sample --framework ID --regions R1,R2,... --period P[,P2...] [--seed N] [--quality 0-1]\n"
     "                                          生成演示数据（非真实数据）/ write synthetic demo data\n"
@@ -40,7 +40,7 @@ static const char *usage_text =
     "  region list [--root R] [--depth L]\n"
     "  template --framework ID --format xlsx --region R --period P [--output FILE] [--prefill]\n"
     "                                          按牵头部门分表的填报模板 / the data-entry workbook\n"
-    "  data import FILE.csv|FILE.xlsx [--encoding auto|utf-8|gb18030] [--dry-run] [--note TEXT]\n"
+    "  data import FILE.csv|FILE.xlsx [--encoding auto|utf-8|gb18030] [--dry-run] [--note TEXT] [--progress]\n"
     "                                          导入（全部成功或全部不导入）/ import, all or nothing\n"
     "  data set REGION PERIOD ELEMENT VALUE [--note TEXT]\n"
     "  data export [--region R] [--period P] [--element E] [--history] [--as-of REV] [--output FILE.csv|.xlsx]\n"
@@ -670,7 +670,11 @@ int main(int argc, char **argv)
             if (!strncmp(args[k], "--data", 6)) return cmd_score(rest, args);
         return cs__cli_score_store(rest, args);
     }
-    if (!strcmp(cmd, "explain")) return cmd_explain(rest, args);
+    if (!strcmp(cmd, "explain")) {
+        for (int k = 0; k < rest; k++)
+            if (!strncmp(args[k], "--data", 6)) return cmd_explain(rest, args);
+        return cs__cli_explain_store(rest, args);
+    }
     if (!strcmp(cmd, "sample")) return cmd_sample(rest, args);
     if (!strcmp(cmd, "db")) return cs__cli_cmd_db(rest, args);
     if (!strcmp(cmd, "region")) return cs__cli_cmd_region(rest, args);

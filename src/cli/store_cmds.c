@@ -150,8 +150,9 @@ int cs__cli_cmd_region(int argc, char **argv)
             cs_region r = {pos[0], pos[1], level, cs__cli_opt(opts, "parent"), "manual"};
             size_t added = 0, updated = 0;
             rc = cs_store_put_regions(s, &r, 1, "citystar region add", cs__cli_user, &added, &updated, d);
-            if (rc == CS_OK) printf("%s 地区 %s %s（%s，上级 %s）/ region %s\n", added ? "已添加" : "已更新", pos[0], pos[1], level,
-                                    cs__cli_opt(opts, "parent"), added ? "added" : "updated");
+            if (rc == CS_OK)
+                printf("%s 地区 %s %s（%s，上级 %s）/ region %s\n", added ? "已添加" : updated ? "已更新" : "没有变化：已有", pos[0], pos[1],
+                       level, cs__cli_opt(opts, "parent"), added ? "added" : updated ? "updated" : "unchanged");
         }
     } else if (!strcmp(sub, "list")) {
         int n = 0;
@@ -184,9 +185,16 @@ static cs_framework **load_catalog(cs__catalog *cat, int *nfws)
     return fws;
 }
 
+static void import_progress(void *ctx, size_t written, size_t total)
+{
+    (void)ctx;
+    fprintf(stderr, "citystar: 正在写入 %zu / %zu（尚未提交）/ writing %zu of %zu (not committed yet)\n", written, total, written, total);
+}
+
 static int data_import(int argc, char **argv)
 {
-    option opts[] = {{"encoding", 1, "auto", 0}, {"note", 1, NULL, 0}, {"dry-run", 0, NULL, 0}, {NULL, 0, NULL, 0}};
+    option opts[] = {{"encoding", 1, "auto", 0}, {"note", 1, NULL, 0}, {"dry-run", 0, NULL, 0}, {"progress", 0, NULL, 0},
+                     {NULL, 0, NULL, 0}};
     const char *pos[1];
     int npos;
     if (cs__cli_parse_options(argc, argv, opts, pos, &npos, 1)) return EXIT_USAGE;
@@ -202,7 +210,8 @@ static int data_import(int argc, char **argv)
         return EXIT_INPUT;
     }
     cs_diag *d = cs_diag_new();
-    cs__import_opts io = {cs__cli_opt(opts, "encoding"), cs__cli_user, cs__cli_opt(opts, "note"), cs__cli_flag(opts, "dry-run")};
+    cs__import_opts io = {cs__cli_opt(opts, "encoding"), cs__cli_user, cs__cli_opt(opts, "note"), cs__cli_flag(opts, "dry-run"),
+                          cs__cli_flag(opts, "progress") ? import_progress : NULL, NULL};
     cs__import_result res;
     cs_status rc = cs__import_file(s, &cat, pos[0], &io, &res, d);
     cs_diag_print(d, stderr);
@@ -213,17 +222,18 @@ static int data_import(int argc, char **argv)
         printf("%s：没有变化，%zu 个值与库中相同 / nothing changed: all %zu values are already stored\n", pos[0], res.put.unchanged,
                res.put.unchanged);
     } else {
-        printf("%s%s：新增 %zu 个值，修改 %zu 个，未变 %zu 个%s%s / %zu added, %zu changed, %zu unchanged%s\n", io.dry_run ? "（试导入，未写入）" : "",
-               pos[0], res.put.added, res.put.changed, res.put.unchanged, res.empty ? "，空白未填 " : "",
-               res.empty ? "" : "", res.put.added, res.put.changed, res.put.unchanged, io.dry_run ? " (dry run: nothing written)" : "");
-        if (res.empty) printf("模板中有 %zu 行未填数值，视为未填报 / %zu template rows left empty (not reported)\n", res.empty, res.empty);
+        printf("%s%s：新增 %zu 个值，修改 %zu 个，未变 %zu 个 / %zu added, %zu changed, %zu unchanged%s\n", io.dry_run ? "（试导入，未写入）" : "",
+               pos[0], res.put.added, res.put.changed, res.put.unchanged, res.put.added, res.put.changed, res.put.unchanged,
+               io.dry_run ? " (dry run: nothing written)" : "");
     }
+    if (rc == CS_OK && res.empty)
+        printf("模板中有 %zu 行未填数值，视为未填报 / %zu template rows left empty (not reported)\n", res.empty, res.empty);
     if (res.warnings) printf("有 %zu 条提醒，请核实 / %zu warnings to check\n", res.warnings, res.warnings);
     cs_diag_free(d);
     cs_store_close(s);
     cs__catalog_clear(&cat);
     cs__frameworks_free(fws, nfws);
-    return rc == CS_OK ? EXIT_OK : EXIT_INPUT;
+    return rc == CS_OK ? EXIT_OK : rc == CS_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
 }
 
 /* Export: rows collected, then written as CSV or XLSX. */
@@ -318,6 +328,17 @@ static int data_export(int argc, char **argv, int history_cmd)
     return finish(d, rc);
 }
 
+static int put_stored(void *ctx, const cs_value *v)
+{
+    if (!v->is_missing) cs_dataset_set(ctx, v->region, v->period, v->element, v->value);
+    return 0;
+}
+
+static int stored_in(void *ctx, const char *region, const char *period, const char *element, double *v)
+{
+    return cs_dataset_get(ctx, region, period, element, v);
+}
+
 static int data_set(int argc, char **argv)
 {
     option opts[] = {{"note", 1, NULL, 0}, {NULL, 0, NULL, 0}};
@@ -344,6 +365,14 @@ static int data_set(int argc, char **argv)
         cs__records recs = {0};
         cs__records_opts ro = {1, 0, 1, 0, NULL};
         cs_status rc = cs__records_from_table("data set", &t, &cat, &ro, &recs, d);
+        if (rc == CS_OK) {
+            /* numerator ≤ denominator against the stored figures, as an import checks it */
+            cs_dataset *ds = cs_dataset_new();
+            cs_value_query q = {pos[0], pos[1], NULL, 0, 0};
+            rc = cs_store_values(s, &q, put_stored, ds, d);
+            if (rc == CS_OK) rc = cs__records_check_at_most("data set", &recs, &cat, stored_in, ds, d);
+            cs_dataset_free(ds);
+        }
         if (rc == CS_OK) {
             cs_source src = {"form", "citystar data set", NULL, cs__cli_user, cs__cli_opt(opts, "note"), 0};
             cs_put_summary sum;
@@ -552,6 +581,33 @@ static int remember_name(void *ctx, const cs_evidence *e)
     return 0;
 }
 
+/* Evidence is linked to an element some framework declares, or to an indicator of the framework
+ * named: a mistyped code would link it to nothing anyone looks up. Returns 0 after saying why. */
+static int evidence_target_ok(const char *element, const char *indicator, const char *framework)
+{
+    int ok = 1;
+    if (element) {
+        cs__catalog cat;
+        int nfws = 0;
+        cs_framework **fws = load_catalog(&cat, &nfws);
+        if (!fws) return 0;
+        ok = cs__catalog_find(&cat, element, NULL) != NULL;
+        if (!ok)
+            fprintf(stderr, "citystar: 没有框架使用数据项 '%s'（请检查数据项编号）/ no framework has an element '%s'\n", element, element);
+        cs__catalog_clear(&cat);
+        cs__frameworks_free(fws, nfws);
+    }
+    if (ok && indicator) {
+        cs_framework *fw = cs__cli_load_framework(framework);
+        if (!fw) return 0;
+        ok = 0;
+        for (int i = 0; i < fw->nindicators; i++) ok |= !strcmp(fw->indicators[i].code, indicator);
+        if (!ok) fprintf(stderr, "citystar: 框架 %s 中没有指标 '%s' / framework %s has no indicator '%s'\n", fw->id, indicator, fw->id, indicator);
+        cs_framework_free(fw);
+    }
+    return ok;
+}
+
 int cs__cli_cmd_evidence(int argc, char **argv)
 {
     if (argc < 1) return cs__cli_usage_error("evidence 需要子命令 add、list 或 get / evidence needs add, list or get%s", "");
@@ -563,12 +619,15 @@ int cs__cli_cmd_evidence(int argc, char **argv)
     int npos;
     if (cs__cli_parse_options(argc - 1, argv + 1, opts, pos, &npos, 1)) return EXIT_USAGE;
     if (!strcmp(sub, "add") && (npos != 1 || !cs__cli_opt(opts, "region") || !cs__cli_opt(opts, "period") ||
-                                (!cs__cli_opt(opts, "element") && !cs__cli_opt(opts, "indicator"))))
+                                (!cs__cli_opt(opts, "element") && !cs__cli_opt(opts, "indicator")) ||
+                                (cs__cli_opt(opts, "indicator") && !cs__cli_opt(opts, "framework"))))
         return cs__cli_usage_error("用法 / usage: evidence add FILE --region R --period P (--element E | --indicator I --framework F)%s", "");
     if (!strcmp(sub, "get") && (npos != 1 || !cs__cli_opt(opts, "output")))
         return cs__cli_usage_error("用法 / usage: evidence get ID --output DIR%s", "");
     if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "get"))
         return cs__cli_usage_error("未知的子命令 / unknown subcommand 'evidence %s'", sub);
+    if (!strcmp(sub, "add") && !evidence_target_ok(cs__cli_opt(opts, "element"), cs__cli_opt(opts, "indicator"), cs__cli_opt(opts, "framework")))
+        return EXIT_INPUT;
     cs_store *s = open_store(1);
     if (!s) return EXIT_INPUT;
     cs_diag *d = cs_diag_new();
@@ -738,6 +797,66 @@ int cs__cli_score_store(int argc, char **argv)
     cs_store_close(s);
     int code = finish(d, rc);
     return code ? code : shown ? EXIT_OK : EXIT_INPUT;
+}
+
+int cs__cli_explain_store(int argc, char **argv)
+{
+    option opts[] = {{"framework", 1, NULL, 0}, {"region", 1, NULL, 0}, {"period", 1, NULL, 0}, {"indicator", 1, NULL, 0},
+                     {"as-of", 1, NULL, 0},     {NULL, 0, NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (cs__cli_parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
+    if (!cs__cli_opt(opts, "framework") || !cs__cli_opt(opts, "region") || !cs__cli_opt(opts, "period"))
+        return cs__cli_usage_error("explain 需要 --framework、--region 和 --period / explain needs --framework, --region and --period%s", "");
+    int64_t as_of = cs__cli_opt(opts, "as-of") ? strtoll(cs__cli_opt(opts, "as-of"), NULL, 10) : 0;
+    cs_framework *fw = cs__cli_load_framework(cs__cli_opt(opts, "framework"));
+    if (!fw) return EXIT_INPUT;
+    const char *ind_code = cs__cli_opt(opts, "indicator");
+    int ind = ind_code ? cs__fw_indicator_index(fw, ind_code) : -1;
+    if (ind_code && ind < 0) {
+        fprintf(stderr, "citystar: 框架 %s 中没有指标 '%s' / framework %s has no indicator '%s'\n", fw->id, ind_code, fw->id, ind_code);
+        cs_framework_free(fw);
+        return EXIT_INPUT;
+    }
+    cs_store *s = open_store(1);
+    if (!s) {
+        cs_framework_free(fw);
+        return EXIT_INPUT;
+    }
+    cs_plan *plan = NULL;
+    cs_plan_compile(fw, &plan, NULL);
+    cs_diag *d = cs_diag_new();
+    cs__store_scores sc;
+    int found = 0;
+    cs_status rc = cs__score_store(s, plan, cs__cli_opt(opts, "region"), cs__cli_opt(opts, "period"), as_of, 0, &sc, d);
+    for (size_t r = 0; rc == CS_OK && r < sc.res->n; r++) {
+        if (strcmp(sc.res->regions[r], cs__cli_opt(opts, "region"))) continue;
+        found = 1;
+        if (ind >= 0) {
+            const cs__indicator *ii = &fw->indicators[ind];
+            double pts;
+            int miss = cs__res_points(sc.res, r, ind, &pts);
+            cs__buf b = {0};
+            cs__explain_indicator(sc.res, r, ind, &b);
+            printf("%s %s：", ii->code, ii->name);
+            if (miss < 0) printf("不计分（监测指标）\n");
+            else if (miss) printf("缺失（满分 %g）\n", ii->max_points);
+            else printf("%g 分（满分 %g）\n", pts, ii->max_points);
+            printf("%s\n", cs__buf_str(&b));
+            cs__buf_free(&b);
+        } else {
+            cs__text_result(sc.res, r, 1, stdout);
+        }
+    }
+    if (rc == CS_OK && !found)
+        fprintf(stderr, "citystar: 库中没有地区 %s 年度 %s 的数据 / no stored data for region %s in %s\n", cs__cli_opt(opts, "region"),
+                cs__cli_opt(opts, "period"), cs__cli_opt(opts, "region"), cs__cli_opt(opts, "period"));
+    if (rc == CS_OK) cs__store_scores_free(&sc);
+    cs_plan_free(plan);
+    cs_framework_free(fw);
+    cs_store_close(s);
+    int code = finish(d, rc);
+    return code ? code : found ? EXIT_OK : EXIT_INPUT;
 }
 
 /* ---- XLSX template ------------------------------------------------------------------------------- */

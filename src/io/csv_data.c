@@ -103,7 +103,7 @@ cs_status cs__csv_read_table(const char *file, const char *buf, size_t len, cons
             if (want_gb)
                 cs__diag_add(diag, CS__ERROR, file, line_of(buf, bad), 0, "文件不是有效的 GB18030/GBK 编码 / the file is not valid GB18030/GBK");
             else
-                cs__diag_add(diag, CS__ERROR, file, line_of(buf, valid), 0,
+                cs__diag_add(diag, CS__ERROR, file, line_of(buf, bad > valid ? bad : valid), 0,
                              "文件既不是 UTF-8 也不是 GB18030/GBK 编码 / the file is neither UTF-8 nor GB18030/GBK");
             return CS_EDATA;
         }

@@ -169,8 +169,6 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
     if (c.errors) return CS_EDATA;
     out->is_data = 1;
 
-    cs__strmap keys = {0};
-    CS__VEC(int) key_rows = {0};
     cs__buf key = {0};
     for (size_t r = 1; r < t->rows.n; r++) {
         const cs__table_row *row = &t->rows.items[r];
@@ -226,14 +224,15 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
         }
         cs__buf_reset(&key);
         cs__buf_printf(&key, "%s\x1f%s\x1f%s", cell[C_REGION], cell[C_PERIOD], cell[C_ELEMENT]);
-        size_t before = keys.n;
-        int idx = cs__strmap_intern(&keys, cs__buf_str(&key));
-        if (keys.n == before) {
+        /* every key interned is pushed as a value just below: indexes agree */
+        size_t before = out->index.n;
+        int idx = cs__strmap_intern(&out->index, cs__buf_str(&key));
+        if (out->index.n == before) {
+            int first = out->values.items[idx].row;
             rerr(&c, col[C_ELEMENT] + 1, "地区 %s 年度 %s 的数据项 %s 重复（第 %d 行已有）/ duplicate value (first at row %d)",
-                 cell[C_REGION], cell[C_PERIOD], cell[C_ELEMENT], key_rows.items[idx], key_rows.items[idx]);
+                 cell[C_REGION], cell[C_PERIOD], cell[C_ELEMENT], first, first);
             continue;
         }
-        cs__vec_push(&key_rows, row->row);
         v.region = cs__arena_strdup(&out->arena, cell[C_REGION]);
         v.period = cs__arena_strdup(&out->arena, cell[C_PERIOD]);
         v.element = el->code;
@@ -245,8 +244,6 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
         v.col_value = vcol;
         cs__vec_push(&out->values, v);
     }
-    cs__strmap_free(&keys);
-    cs__vec_free(&key_rows);
     cs__buf_free(&key);
     if (c.errors > 1000)
         cs__diag_add(diag, CS__ERROR, file, 0, 0, "共 %d 个错误，只列出前 1000 个 / %d errors, the first 1000 shown", c.errors, c.errors);
@@ -256,37 +253,20 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
 void cs__records_clear(cs__records *r)
 {
     cs__vec_free(&r->values);
+    cs__strmap_free(&r->index);
     cs__arena_release(&r->arena);
     memset(r, 0, sizeof *r);
 }
 
 /* ---- Checks across values ------------------------------------------------------------------- */
 
-typedef struct {
-    cs__strmap keys;      /* region \x1f period \x1f element → index into values */
-} value_index;
-
-static void index_build(value_index *ix, const cs__records *recs)
-{
-    memset(ix, 0, sizeof *ix);
-    cs__buf key = {0};
-    for (size_t i = 0; i < recs->values.n; i++) {
-        const cs_value_in *v = &recs->values.items[i];
-        cs__buf_reset(&key);
-        cs__buf_printf(&key, "%s\x1f%s\x1f%s", v->region, v->period, v->element);
-        cs__strmap_intern(&ix->keys, cs__buf_str(&key));
-    }
-    cs__buf_free(&key);
-}
-
 /* The value of (region, period, element): from the records first, then from what is stored. */
-static int lookup(const value_index *ix, const cs__records *recs, cs__stored_fn stored, void *ctx, const char *region,
-                  const char *period, const char *element, double *out)
+static int lookup(const cs__records *recs, cs__stored_fn stored, void *ctx, const char *region, const char *period,
+                  const char *element, double *out)
 {
-    cs__buf key = {0};
-    cs__buf_printf(&key, "%s\x1f%s\x1f%s", region, period, element);
-    int i = cs__strmap_find(&ix->keys, cs__buf_str(&key));
-    cs__buf_free(&key);
+    char key[512];
+    snprintf(key, sizeof key, "%s\x1f%s\x1f%s", region, period, element);
+    int i = cs__strmap_find(&recs->index, key);
     if (i >= 0) {
         const cs_value_in *v = &recs->values.items[i];
         if (v->is_missing) return 0;
@@ -299,8 +279,6 @@ static int lookup(const value_index *ix, const cs__records *recs, cs__stored_fn 
 cs_status cs__records_check_at_most(const char *file, const cs__records *recs, const cs__catalog *cat,
                                     cs__stored_fn stored, void *ctx, cs_diag *diag)
 {
-    value_index ix;
-    index_build(&ix, recs);
     ctx_t c = {file, diag, 0, 0};
     for (size_t i = 0; i < recs->values.n; i++) {
         const cs_value_in *v = &recs->values.items[i];
@@ -311,7 +289,7 @@ cs_status cs__records_check_at_most(const char *file, const cs__records *recs, c
             const cs__element *el = cs__catalog_decl(cat, v->element, d);
             for (int k = 0; k < el->n_at_most; k++) {
                 double den;
-                if (!lookup(&ix, recs, stored, ctx, v->region, v->period, el->at_most[k], &den) || v->value <= den) continue;
+                if (!lookup(recs, stored, ctx, v->region, v->period, el->at_most[k], &den) || v->value <= den) continue;
                 const cs__element *de = cs__catalog_find(cat, el->at_most[k], NULL);
                 c.row = v->row;
                 cs__buf a = {0}, b = {0};
@@ -326,7 +304,60 @@ cs_status cs__records_check_at_most(const char *file, const cs__records *recs, c
             if (el->n_at_most) break;
         }
     }
-    cs__strmap_free(&ix.keys);
+    /* a denominator lowered below a numerator that is stored but not in the records (the loop
+     * above checked those): the error names the denominator's row */
+    if (stored) {
+        cs__strmap pairs = {0}; /* numerator \x1f denominator, each pair once */
+        cs__strmap denoms = {0}; /* denominator code → its first pair */
+        CS__VEC(const cs__element *) nums = {0};
+        CS__VEC(int) next = {0};  /* the next pair with the same denominator, -1 at the end */
+        CS__VEC(int) first = {0}; /* by denominator index */
+        char key[512];
+        for (size_t i = 0; i < cat->codes.n; i++)
+            for (size_t d = 0; d < cat->decls[i].n; d++) {
+                const cs__element *el = cat->decls[i].items[d];
+                for (int k = 0; k < el->n_at_most; k++) {
+                    snprintf(key, sizeof key, "%s\x1f%s", el->code, el->at_most[k]);
+                    size_t before = pairs.n;
+                    cs__strmap_intern(&pairs, key);
+                    if (pairs.n == before) continue;
+                    size_t nd = denoms.n;
+                    int di = cs__strmap_intern(&denoms, el->at_most[k]);
+                    if (denoms.n != nd) cs__vec_push(&first, -1);
+                    cs__vec_push(&nums, el);
+                    cs__vec_push(&next, first.items[di]);
+                    first.items[di] = (int)nums.n - 1;
+                }
+            }
+        for (size_t i = 0; i < recs->values.n; i++) {
+            const cs_value_in *v = &recs->values.items[i];
+            if (v->is_missing) continue;
+            int di = cs__strmap_find(&denoms, v->element);
+            for (int p = di >= 0 ? first.items[di] : -1; p >= 0; p = next.items[p]) {
+                const cs__element *ne = nums.items[p];
+                double num;
+                snprintf(key, sizeof key, "%s\x1f%s\x1f%s", v->region, v->period, ne->code);
+                if (cs__strmap_find(&recs->index, key) >= 0 || !stored(ctx, v->region, v->period, ne->code, &num) ||
+                    num <= v->value)
+                    continue;
+                const cs__element *de = cs__catalog_find(cat, v->element, NULL);
+                c.row = v->row;
+                cs__buf a = {0}, b = {0};
+                cs__buf_number(&a, v->value, 6);
+                cs__buf_number(&b, num, 6);
+                rerr(&c, v->col_value, "“%s”（%s = %s）小于库中已有的“%s”（%s = %s）/ %s is smaller than the stored %s",
+                     de ? de->name : v->element, v->element, cs__buf_str(&a), ne->name, ne->code, cs__buf_str(&b), v->element,
+                     ne->code);
+                cs__buf_free(&a);
+                cs__buf_free(&b);
+            }
+        }
+        cs__strmap_free(&pairs);
+        cs__vec_free(&nums);
+        cs__vec_free(&next);
+        cs__vec_free(&first);
+        cs__strmap_free(&denoms);
+    }
     return c.errors ? CS_EDATA : CS_OK;
 }
 
@@ -359,8 +390,6 @@ int cs__dataset_median(const cs_dataset *ds, const char *period, const char *ele
 void cs__records_warn(const char *file, const cs__records *recs, const cs__catalog *cat, cs__stored_fn stored,
                       void *ctx, cs__median_fn median, void *mctx, cs_diag *diag)
 {
-    value_index ix;
-    index_build(&ix, recs);
     for (size_t i = 0; i < recs->values.n; i++) {
         const cs_value_in *v = &recs->values.items[i];
         const cs__element *el = cs__catalog_find(cat, v->element, NULL);
@@ -368,7 +397,7 @@ void cs__records_warn(const char *file, const cs__records *recs, const cs__catal
         char prev[16];
         double before;
         if (el->yoy_factor > 1 && cs__period_previous(v->period, prev, sizeof prev) &&
-            lookup(&ix, recs, stored, ctx, v->region, prev, v->element, &before) && before > 0 && v->value >= 0) {
+            lookup(recs, stored, ctx, v->region, prev, v->element, &before) && before > 0 && v->value >= 0) {
             double ratio = v->value / before;
             if (ratio > el->yoy_factor || ratio < 1 / el->yoy_factor) {
                 cs__buf a = {0}, b = {0};
@@ -395,5 +424,4 @@ void cs__records_warn(const char *file, const cs__records *recs, const cs__catal
             cs__buf_free(&b);
         }
     }
-    cs__strmap_free(&ix.keys);
 }

@@ -35,6 +35,7 @@ const cs__element *cs__catalog_decl(const cs__catalog *cat, const char *code, in
 typedef struct {
     cs__arena arena;
     CS__VEC(cs_value_in) values;
+    cs__strmap index;     /* region \x1f period \x1f element → index into values */
     size_t ignored;       /* rows of elements no framework of the catalog declares (not strict) */
     size_t empty;         /* rows left out because their value cell is empty (skip_empty) */
     int is_data;          /* the table had a data header (region/period/element/value) */
@@ -59,7 +60,8 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
 typedef int (*cs__stored_fn)(void *ctx, const char *region, const char *period, const char *element, double *v);
 
 /* Numerator ≤ denominator over the records, taking a figure the records lack from stored (may
- * be NULL). Errors name the numerator's row. */
+ * be NULL). Errors name the row of the figure the records bring: the numerator's, or the
+ * denominator's when it is lowered below a stored numerator. */
 cs_status cs__records_check_at_most(const char *file, const cs__records *recs, const cs__catalog *cat,
                                     cs__stored_fn stored, void *ctx, cs_diag *diag);
 

@@ -91,6 +91,18 @@ static void perr(part *p, int row, int col, const char *fmt, ...)
 
 /* ---- Names, references and paths ------------------------------------------------------- */
 
+/* s for a message: as it is when shorter than n bytes, otherwise cut at a character boundary
+ * with "…" in buf (n bytes), so that a hostile name cannot make the messages huge. */
+static const char *shorten(char *buf, size_t n, const char *s)
+{
+    size_t cut = n - 4; /* room for "…" and the NUL */
+    if (strlen(s) < n) return s;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+    memcpy(buf, s, cut);
+    memcpy(buf + cut, "…", 4);
+    return buf;
+}
+
 static const char *local_name(const char *name)
 {
     const char *c = strrchr(name, ':');
@@ -186,6 +198,14 @@ static char *part_dir(const char *path)
     return b.s;
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 /* Turns Excel's escapes of characters XML cannot carry ("_x000D_", "_x005F_" for '_') into the
  * characters, in place. */
 static void unescape_xstring(cs__buf *b)
@@ -196,10 +216,9 @@ static void unescape_xstring(cs__buf *b)
         unsigned cp = 0;
         int ok = r + 7 <= b->len && b->s[r] == '_' && b->s[r + 1] == 'x' && b->s[r + 6] == '_';
         for (int i = 2; ok && i < 6; i++) {
-            char c = b->s[r + i];
-            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            int d = hex_digit(b->s[r + i]);
             if (d < 0) ok = 0;
-            cp = cp * 16 + (unsigned)d;
+            else cp = cp * 16 + (unsigned)d;
         }
         if (ok && cp != 0 && (cp < 0xD800 || cp > 0xDFFF)) {
             if (cp < 0x80) {
@@ -251,9 +270,12 @@ static void part_open(part *p, void *state, reader *rd, const char *path, const 
                       XML_StartElementHandler start, XML_EndElementHandler end)
 {
     cs__buf zh = {0}, en = {0};
+    char short_path[256], short_sheet[128];
     p->rd = rd;
     p->path = path;
+    path = shorten(short_path, sizeof short_path, path);
     if (sheet) {
+        sheet = shorten(short_sheet, sizeof short_sheet, sheet);
         cs__buf_printf(&zh, "工作表“%s”（%s）", sheet, path);
         cs__buf_printf(&en, "sheet '%s' (%s)", sheet, path);
     } else {
@@ -497,7 +519,8 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 
 typedef struct {
     part base;
-    const char *name;
+    const char *name;             /* the sheet's name as messages show it */
+    char name_buf[128];
     cs__table *table;
     int data_depth, row_depth, cell_depth, v_depth, is_depth, rph_depth, t_depth;
     int row, last_row;            /* row being read; the one before (0 at the start) */
@@ -535,6 +558,8 @@ static void cell_begin(sheet_state *s, const char **atts)
     int ref_row = 0;
     if (r) {
         if (!parse_ref(r, &s->col, &ref_row)) {
+            char buf[32];
+            r = shorten(buf, sizeof buf, r);
             perr(&s->base, s->row, 0, "工作表“%s”第 %d 行的单元格引用“%s”无效 / sheet '%s' row %d: invalid cell reference '%s'",
                  s->name, s->row, r, s->name, s->row, r);
             return;
@@ -577,6 +602,8 @@ static void cell_end(sheet_state *s)
         if (len == 0) return;
         long k = parse_number(text, 0x7fffffffL);
         if (k < 0 || (size_t)k >= rd->sst_at.n) {
+            char buf[32];
+            text = shorten(buf, sizeof buf, text);
             perr(p, s->row, s->col,
                  "工作表“%s”单元格 %s：共享字符串编号“%s”无效（共 %zu 个）/ sheet '%s' cell %s: shared string index '%s' is out of range (%zu strings)",
                  s->name, s->ref, text, rd->sst_at.n, s->name, s->ref, text, rd->sst_at.n);
@@ -616,6 +643,8 @@ static void row_begin(sheet_state *s, const char **atts)
     if (r) {
         s->row = parse_row(r);
         if (s->row < 0) {
+            char buf[32];
+            r = shorten(buf, sizeof buf, r);
             perr(&s->base, 0, 0, "工作表“%s”的行号“%s”无效（应为 1–%d）/ sheet '%s': invalid row number '%s' (must be 1–%d)",
                  s->name, r, MAX_ROWS, s->name, r, MAX_ROWS);
             return;
@@ -695,12 +724,16 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 /* Reads the worksheet part path into table; returns 1 on success, 0 after reporting an error. */
 static int read_sheet(reader *rd, const char *name, const char *path, cs__table *table)
 {
-    sheet_state s = {.name = name, .table = table};
+    sheet_state s = {.table = table};
+    char path_buf[256];
+    s.name = shorten(s.name_buf, sizeof s.name_buf, name);
     part_open(&s.base, &s, rd, path, name, sheet_start, sheet_end);
     int rc = part_parse(&s.base);
-    if (rc < 0)
-        rerr(rd, 0, 0, "工作表“%s”的部件 %s 不存在 / sheet '%s': part %s is missing from the workbook", name, path, name,
+    if (rc < 0) {
+        path = shorten(path_buf, sizeof path_buf, path);
+        rerr(rd, 0, 0, "工作表“%s”的部件 %s 不存在 / sheet '%s': part %s is missing from the workbook", s.name, path, s.name,
              path);
+    }
     for (size_t i = 0; i < s.cells.n; i++)
         if (s.cells.items[i] != empty_cell) free(s.cells.items[i]);
     cs__vec_free(&s.cells);
@@ -809,8 +842,10 @@ cs_status cs__xlsx_read_buffer(const char *name, const void *buf, size_t len, cs
         const sheet_ref *sr = &sheets.items[i];
         const rel *r = rel_by_id(&wb_rels, sr->rid);
         if (!r || !r->target) {
-            rerr(&rd, 0, 0, "工作表“%s”的关系 %s 在 %s 中找不到 / sheet '%s': relationship %s is not in %s", sr->name, sr->rid,
-                 wb_rels_path, sr->name, sr->rid, wb_rels_path);
+            char name_buf[128], rid_buf[64];
+            const char *sname = shorten(name_buf, sizeof name_buf, sr->name), *rid = shorten(rid_buf, sizeof rid_buf, sr->rid);
+            rerr(&rd, 0, 0, "工作表“%s”的关系 %s 在 %s 中找不到 / sheet '%s': relationship %s is not in %s", sname, rid,
+                 wb_rels_path, sname, rid, wb_rels_path);
             continue;
         }
         const char *kind = strrchr(r->type, '/');

@@ -162,6 +162,10 @@ cs_status cs__import_file(cs_store *s, const cs__catalog *cat, const char *path,
                      "没有找到数据表：需要含有 地区代码、年度、数据项编号、数值 列的表头 / no sheet has the columns region, period, element, value");
         rc = CS_EDATA;
     }
+    if (rc == CS_OK && !recs.values.n && !recs.empty) {
+        cs__diag_add(diag, CS__ERROR, path, 0, 0, "文件中没有数据行 / the file has no data rows");
+        rc = CS_EDATA;
+    }
     if (rc != CS_OK) goto out;
     res->values = recs.values.n;
     res->empty = recs.empty;
@@ -184,16 +188,17 @@ cs_status cs__import_file(cs_store *s, const cs__catalog *cat, const char *path,
     if (rc != CS_OK) goto out;
     rc = cs__records_check_at_most(path, &recs, cat, stored_lookup, &sc, diag);
     if (rc != CS_OK) goto out;
-    /* peers include the new figures */
+    /* peers include the new figures (only of elements compared with their peers) */
     for (size_t i = 0; i < recs.values.n; i++) {
         const cs_value_in *v = &recs.values.items[i];
-        if (!v->is_missing) cs_dataset_set(sc.ds, v->region, v->period, v->element, v->value);
+        const cs__element *el = cs__catalog_find(cat, v->element, NULL);
+        if (!v->is_missing && el && el->peer_factor > 1) cs_dataset_set(sc.ds, v->region, v->period, v->element, v->value);
     }
     size_t before = cs_diag_count(diag);
     cs__records_warn(path, &recs, cat, stored_lookup, &sc, median_of_peers, &sc, diag);
     res->warnings = cs_diag_count(diag) - before;
 
-    cs_source src = {"file", path, sha, o->actor, o->note, o->dry_run};
+    cs_source src = {"file", path, sha, o->actor, o->note, o->dry_run, o->progress, o->progress_ctx};
     rc = cs_store_put_values(s, &src, recs.values.items, recs.values.n, &res->put, diag);
 out:
     if (sc.ds) cs_dataset_free(sc.ds);

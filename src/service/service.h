@@ -25,6 +25,8 @@ typedef struct {
     const char *actor;
     const char *note;
     int dry_run;          /* check and count, write nothing */
+    void (*progress)(void *ctx, size_t written, size_t total); /* may be NULL */
+    void *progress_ctx;
 } cs__import_opts;
 
 typedef struct {

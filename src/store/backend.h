@@ -23,7 +23,13 @@ typedef struct cs__backend {
     /* Dialect: the column type of an auto-numbered primary key, and of binary content. */
     const char *id_column;        /* e.g. "INTEGER PRIMARY KEY" / "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" */
     const char *blob_type;        /* "BLOB" / "BYTEA" */
+    const char *keyed_table;      /* after a table whose primary key is its only access path:
+                                   * " WITHOUT ROWID" / "" */
     const char *begin_write;      /* starts a write transaction: "BEGIN IMMEDIATE" / "BEGIN" */
+    const char *begin_read;       /* starts a read transaction that sees one moment throughout */
+    /* Run inside a write transaction before revisions are numbered by the store itself, so that
+     * no other writer numbers them at the same time ("" when begin_write already ensures it). */
+    const char *lock_revisions;
 
     /* Opens target (a file path, or a libpq connection string / URI); *out (OUT) is the
      * connection. Errors name the target. */

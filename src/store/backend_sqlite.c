@@ -50,7 +50,7 @@ static cs_status sq_open(const char *target, cs__db **out, cs_diag *diag)
     sqlite3_extended_result_codes(db->h, 1);
     /* WAL: readers do not block the writer; NORMAL sync is durable at checkpoints and never
      * corrupts; foreign keys are off by default in SQLite and must be asked for. */
-    if (sq_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", diag) != CS_OK)
+    if (sq_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;", diag) != CS_OK)
         goto fail;
     *out = db;
     return CS_OK;
@@ -154,7 +154,10 @@ const cs__backend cs__backend_sqlite = {
     .name = "sqlite",
     .id_column = "INTEGER PRIMARY KEY",
     .blob_type = "BLOB",
+    .keyed_table = " WITHOUT ROWID",
+    .begin_read = "BEGIN",
     .begin_write = "BEGIN IMMEDIATE",
+    .lock_revisions = "",
     .open = sq_open,
     .close = sq_close,
     .exec = sq_exec,

@@ -19,7 +19,8 @@ static const struct {
      "CASE level WHEN 'province' THEN 0 WHEN 'city' THEN 1 WHEN 'county' THEN 2 WHEN 'street' THEN 3 ELSE 4 END, code", 0},
     {"round", "period, state, changed_at, changed_by, note", "ttttt", "period", 0},
     {"source", "id, kind, name, sha256, actor, at, note", "itttttt", "id", 1},
-    {"value_revision", "id, region, period, element, value, missing, state, source_id, source_row, note", "itttdttiit", "id", 1},
+    {"value_revision", "id, region, period, element, value, missing, state, source_id, source_row, note, previous", "itttdttiiti",
+     "id", 1},
     {"value_current", "period, region, element, revision, value, missing, state", "tttidtt", "period, region, element", 0},
     {"evidence_blob", "sha256, size, content", "tib", "sha256", 0},
     {"evidence", "id, sha256, file_name, media_type, region, period, element, indicator, framework, actor, at, note",
@@ -62,7 +63,7 @@ cs_status cs_store_backup(cs_store *s, const char *path, cs_diag *diag)
         return CS_EIO;
     }
     /* one transaction: every table is read at the same moment */
-    if ((rc = s->be->exec(s->db, "BEGIN", diag)) != CS_OK) goto out;
+    if ((rc = s->be->exec(s->db, s->be->begin_read, diag)) != CS_OK) goto out;
     s->in_tx = 1;
     char now[32];
     cs__store_now(now);
@@ -168,8 +169,13 @@ cs_status cs_store_restore(cs_store *s, const char *path, cs_diag *diag)
     ssize_t len;
     int lineno = 0;
     if ((rc = cs__store_begin(s, diag)) != CS_OK) goto out;
-    /* only into an empty store: a restore never mixes with existing data */
-    cs__stmt *cnt = cs__store_prepare(s, "SELECT (SELECT COUNT(*) FROM region) + (SELECT COUNT(*) FROM source)", diag);
+    /* only into an empty store: a restore never mixes with existing data (rows of any table count: a
+     * snapshot or a round needs no region) */
+    cs__buf count_sql = {0};
+    cs__buf_append(&count_sql, "SELECT 0");
+    for (int t = 0; t < NTABLES; t++) cs__buf_printf(&count_sql, " + (SELECT COUNT(*) FROM %s)", tables[t].name);
+    cs__stmt *cnt = cs__store_prepare(s, cs__buf_str(&count_sql), diag);
+    cs__buf_free(&count_sql);
     if (!cnt || s->be->step(cnt, diag) != CS__STEP_ROW) {
         if (cnt) s->be->finalize(cnt);
         rc = CS_EDB;

@@ -63,6 +63,13 @@ cs_status cs_store_add_evidence(cs_store *s, const void *bytes, size_t n, const 
         rc = CS_EUSAGE;
         goto out;
     }
+    int locked = 0;
+    if ((rc = cs_store_round_locked(s, period, &locked, diag)) != CS_OK) goto out;
+    if (locked) {
+        cs__diag_add(diag, CS__ERROR, NULL, 0, 0, "%s 年度的评估已锁定，不能再添加证明材料 / the %s round is locked", period, period);
+        rc = CS_ELOCKED;
+        goto out;
+    }
     if ((rc = cs__store_begin(s, diag)) != CS_OK) goto out;
     blob = cs__store_prepare(s, "INSERT INTO evidence_blob (sha256, size, content) VALUES ($1, $2, $3)"
                                 " ON CONFLICT (sha256) DO NOTHING", diag);
@@ -134,7 +141,9 @@ cs_status cs_store_evidence(cs_store *s, const char *region, const char *period,
     cs__strmap subtree = {0};
     cs_status rc = CS_OK;
     if (region && (rc = cs__store_region_subtree(s, region, &subtree, diag)) != CS_OK) goto out;
-    cs__stmt *st = cs__store_prepare(s, EVIDENCE_SELECT " WHERE ($1 IS NULL OR e.period = $1) ORDER BY e.region, e.period, e.id", diag);
+    /* the CAST tells PostgreSQL the parameter's type, which "$1 IS NULL" alone does not */
+    cs__stmt *st = cs__store_prepare(s, EVIDENCE_SELECT " WHERE (CAST($1 AS TEXT) IS NULL OR e.period = $1)"
+                                        " ORDER BY e.region, e.period, e.id", diag);
     if (!st) {
         rc = CS_EDB;
         goto out;

@@ -14,7 +14,13 @@
 
 /* ---- Schema ---------------------------------------------------------------------------------
  * Each migration moves the schema one version up. {ID} and {BLOB} stand for the back-end's
- * auto-numbered primary key and binary column types. Never edit a released migration: add one. */
+ * auto-numbered primary key and binary column types, {KEYED} for its clause on tables read only
+ * by primary key. Never edit a released migration: add one.
+ *
+ * Values: value_revision is append-only, one row per change (figure or state), each pointing to
+ * the revision it replaced (previous); value_current points to the latest revision of every
+ * (period, region, element). History and "as of revision N" walk the chain from the current
+ * revision, so appending a revision touches one index only. */
 
 typedef struct {
     int version;
@@ -59,17 +65,17 @@ static const migration migrations[] = {
      " source_id BIGINT NOT NULL REFERENCES source(id),"
      " source_row INTEGER,"
      " note TEXT,"
+     " previous BIGINT REFERENCES value_revision(id),"
      " CHECK ((value IS NULL) <> (missing IS NULL)));"
-     "CREATE INDEX value_revision_key ON value_revision(region, period, element);"
      "CREATE TABLE value_current ("
      " period TEXT NOT NULL,"
-     " region TEXT NOT NULL REFERENCES region(code),"
+     " region TEXT NOT NULL," /* the region of its revision, which references region */
      " element TEXT NOT NULL,"
      " revision BIGINT NOT NULL REFERENCES value_revision(id),"
      " value DOUBLE PRECISION,"
      " missing TEXT,"
      " state TEXT NOT NULL,"
-     " PRIMARY KEY (period, region, element));"},
+     " PRIMARY KEY (period, region, element)){KEYED};"},
     {2, "evidence files, stored once per content",
      "CREATE TABLE evidence_blob ("
      " sha256 TEXT PRIMARY KEY,"
@@ -285,6 +291,7 @@ static char *expand(const cs__backend *be, const char *sql)
     for (const char *p = sql; *p;) {
         if (!strncmp(p, "{ID}", 4)) cs__buf_append(&b, be->id_column), p += 4;
         else if (!strncmp(p, "{BLOB}", 6)) cs__buf_append(&b, be->blob_type), p += 6;
+        else if (!strncmp(p, "{KEYED}", 7)) cs__buf_append(&b, be->keyed_table), p += 7;
         else cs__buf_appendn(&b, p++, 1);
     }
     char *out = cs__xstrdup(cs__buf_str(&b));
@@ -419,11 +426,6 @@ cs_status cs_store_put_regions(cs_store *s, const cs_region *regions, size_t n, 
     for (size_t i = 0; i < n; i++) {
         const cs_region *r = &regions[i];
         const char *kind = r->kind ? r->kind : "gb2260";
-        cs_region old;
-        rc = cs_store_region(s, r->code, &old, diag);
-        if (rc == CS_EDB) goto fail;
-        int exists = rc == CS_OK;
-        rc = CS_OK;
         if (r->parent) {
             cs_region p;
             cs_status prc = cs_store_region(s, r->parent, &p, diag);
@@ -445,6 +447,12 @@ cs_status cs_store_put_regions(cs_store *s, const cs_region *regions, size_t n, 
                 goto fail;
             }
         }
+        /* read after the parent: both records live in the store's scratch buffers */
+        cs_region old;
+        rc = cs_store_region(s, r->code, &old, diag);
+        if (rc == CS_EDB) goto fail;
+        int exists = rc == CS_OK;
+        rc = CS_OK;
         if (exists && !strcmp(old.name, r->name) && !strcmp(old.level, r->level) && same(old.parent, r->parent) &&
             !strcmp(old.kind, kind))
             continue;

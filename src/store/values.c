@@ -12,6 +12,7 @@
 /* What the store holds now for one (region, element) of a period. */
 typedef struct {
     double value;
+    int64_t revision;
     int is_missing;
     char *missing;
     char state[12];
@@ -21,6 +22,8 @@ typedef struct {
     char *period;
     cs__strmap keys;      /* region \x1f element */
     CS__VEC(current) cur;
+    size_t nloaded;       /* keys [0, nloaded) are stored values; later ones are new in the batch */
+    CS__VEC(uint8_t) seen; /* by key: already met in this batch */
     int locked;
     int first_row;        /* first row of the batch with this period */
 } period_state;
@@ -35,7 +38,7 @@ static void key_of(cs__buf *b, const char *region, const char *element)
 static cs_status load_current(cs_store *s, period_state *ps, cs_diag *diag)
 {
     cs__stmt *st = cs__store_stmt(s, ST_CURRENT_OF_PERIOD,
-                                  "SELECT region, element, value, missing, state FROM value_current WHERE period = $1", diag);
+                                  "SELECT region, element, value, missing, state, revision FROM value_current WHERE period = $1", diag);
     if (!st) return CS_EDB;
     s->be->bind_text(st, 1, ps->period);
     cs__buf key = {0};
@@ -48,10 +51,13 @@ static cs_status load_current(cs_store *s, period_state *ps, cs_diag *diag)
         c.value = c.is_missing ? 0 : s->be->column_double(st, 2);
         if (c.is_missing) c.missing = cs__xstrdup(s->be->column_text(st, 3));
         snprintf(c.state, sizeof c.state, "%s", s->be->column_text(st, 4));
+        c.revision = s->be->column_int(st, 5);
         cs__vec_push(&ps->cur, c);
     }
     cs__buf_free(&key);
     s->be->reset(st);
+    ps->nloaded = ps->keys.n;
+    for (size_t i = 0; i < ps->nloaded; i++) cs__vec_push(&ps->seen, 0);
     return r == CS__STEP_ERROR ? CS_EDB : CS_OK;
 }
 
@@ -100,49 +106,114 @@ static cs_status insert_source(cs_store *s, const cs_source *src, int64_t *id, c
     return r == CS__STEP_ERROR ? CS_EDB : CS_OK;
 }
 
-/* Writes one revision and makes it the current value. */
-static cs_status write_revision(cs_store *s, int64_t source_id, const char *region, const char *period,
-                                const char *element, int is_missing, double value, const char *missing,
-                                const char *state, int row, const char *note, cs_diag *diag)
+/* Takes the right to number revisions until the transaction ends and returns the next free
+ * number in *next. Numbering here (rather than asking the database for each id) lets a batch of
+ * a million values be written as plain inserts. */
+static cs_status first_revision_id(cs_store *s, int64_t *next, cs_diag *diag)
 {
-    cs__stmt *rev = cs__store_stmt(s, ST_REVISION_INSERT,
-                                   "INSERT INTO value_revision (region, period, element, value, missing, state, source_id,"
-                                   " source_row, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id", diag);
-    if (!rev) return CS_EDB;
+    if (*s->be->lock_revisions && s->be->exec(s->db, s->be->lock_revisions, diag) != CS_OK) return CS_EDB;
+    cs_status rc = cs_store_last_revision(s, next, diag);
+    ++*next;
+    return rc;
+}
+
+/* One revision waiting to be written. Its strings must stay valid until the batch is flushed. */
+typedef struct {
+    int64_t id, previous, source_id;
+    const char *region, *period, *element, *missing, *state, *note;
+    double value;
+    int is_missing, row;
+} rev_row;
+
+/* Revisions are written REV_BATCH to a statement: one multi-row INSERT into value_revision and
+ * one into value_current, instead of two statements per value. */
+#define REV_BATCH 64
+typedef struct {
+    rev_row rows[REV_BATCH];
+    int n;
+} rev_batch;
+
+/* The INSERT for n revision rows (11 parameters each) or n current rows (7 each). */
+static char *batch_sql(int n, int to_current)
+{
+    cs__buf b = {0};
+    cs__buf_append(&b, to_current ? "INSERT INTO value_current (period, region, element, revision, value, missing, state) VALUES "
+                               : "INSERT INTO value_revision (region, period, element, value, missing, state, source_id,"
+                                 " source_row, note, id, previous) VALUES ");
+    int per = to_current ? 7 : 11;
+    for (int r = 0; r < n; r++) {
+        cs__buf_append(&b, r ? ", (" : "(");
+        for (int k = 1; k <= per; k++) cs__buf_printf(&b, "%s$%d", k > 1 ? ", " : "", r * per + k);
+        cs__buf_append(&b, ")");
+    }
+    if (to_current)
+        cs__buf_append(&b, " ON CONFLICT (period, region, element) DO UPDATE SET revision = excluded.revision,"
+                           " value = excluded.value, missing = excluded.missing, state = excluded.state");
+    char *out = cs__xstrdup(cs__buf_str(&b));
+    cs__buf_free(&b);
+    return out;
+}
+
+/* Writes the waiting revisions and makes each the current value of its key. */
+static cs_status rev_flush(cs_store *s, rev_batch *b, cs_diag *diag)
+{
+    if (!b->n) return CS_OK;
     const cs__backend *be = s->be;
-    be->bind_text(rev, 1, region);
-    be->bind_text(rev, 2, period);
-    be->bind_text(rev, 3, element);
-    if (is_missing) be->bind_null(rev, 4);
-    else be->bind_double(rev, 4, value);
-    be->bind_text(rev, 5, is_missing ? (missing && *missing ? missing : "未填报") : NULL);
-    be->bind_text(rev, 6, state);
-    be->bind_int(rev, 7, source_id);
-    if (row > 0) be->bind_int(rev, 8, row);
-    else be->bind_null(rev, 8);
-    be->bind_text(rev, 9, note && *note ? note : NULL);
-    int r = be->step(rev, diag);
-    int64_t id = 0;
-    if (r == CS__STEP_ROW) id = be->column_int(rev, 0), r = be->step(rev, diag);
-    be->reset(rev);
-    if (r == CS__STEP_ERROR) return CS_EDB;
-    cs__stmt *cur = cs__store_stmt(s, ST_CURRENT_UPSERT,
-                                   "INSERT INTO value_current (period, region, element, revision, value, missing, state)"
-                                   " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (period, region, element) DO UPDATE SET"
-                                   " revision = excluded.revision, value = excluded.value, missing = excluded.missing,"
-                                   " state = excluded.state", diag);
-    if (!cur) return CS_EDB;
-    be->bind_text(cur, 1, period);
-    be->bind_text(cur, 2, region);
-    be->bind_text(cur, 3, element);
-    be->bind_int(cur, 4, id);
-    if (is_missing) be->bind_null(cur, 5);
-    else be->bind_double(cur, 5, value);
-    be->bind_text(cur, 6, is_missing ? (missing && *missing ? missing : "未填报") : NULL);
-    be->bind_text(cur, 7, state);
-    r = be->step(cur, diag);
-    be->reset(cur);
-    return r == CS__STEP_ERROR ? CS_EDB : CS_OK;
+    cs_status rc = CS_OK;
+    cs__stmt *st[2] = {NULL, NULL};
+    int full = b->n == REV_BATCH;
+    for (int t = 0; t < 2 && rc == CS_OK; t++) {
+        char *sql = batch_sql(b->n, t);
+        st[t] = full ? cs__store_stmt(s, t ? ST_CURRENT_UPSERT : ST_REVISION_INSERT, sql, diag) : cs__store_prepare(s, sql, diag);
+        free(sql);
+        if (!st[t]) {
+            rc = CS_EDB;
+            break;
+        }
+        for (int r = 0; r < b->n; r++) {
+            const rev_row *x = &b->rows[r];
+            const char *missing = x->is_missing ? (x->missing && *x->missing ? x->missing : "未填报") : NULL;
+            int p = t ? r * 7 : r * 11;
+            if (t == 0) {
+                be->bind_text(st[t], p + 1, x->region);
+                be->bind_text(st[t], p + 2, x->period);
+                be->bind_text(st[t], p + 3, x->element);
+                if (x->is_missing) be->bind_null(st[t], p + 4);
+                else be->bind_double(st[t], p + 4, x->value);
+                be->bind_text(st[t], p + 5, missing);
+                be->bind_text(st[t], p + 6, x->state);
+                be->bind_int(st[t], p + 7, x->source_id);
+                if (x->row > 0) be->bind_int(st[t], p + 8, x->row);
+                else be->bind_null(st[t], p + 8);
+                be->bind_text(st[t], p + 9, x->note && *x->note ? x->note : NULL);
+                be->bind_int(st[t], p + 10, x->id);
+                if (x->previous) be->bind_int(st[t], p + 11, x->previous);
+                else be->bind_null(st[t], p + 11);
+            } else {
+                be->bind_text(st[t], p + 1, x->period);
+                be->bind_text(st[t], p + 2, x->region);
+                be->bind_text(st[t], p + 3, x->element);
+                be->bind_int(st[t], p + 4, x->id);
+                if (x->is_missing) be->bind_null(st[t], p + 5);
+                else be->bind_double(st[t], p + 5, x->value);
+                be->bind_text(st[t], p + 6, missing);
+                be->bind_text(st[t], p + 7, x->state);
+            }
+        }
+        if (be->step(st[t], diag) == CS__STEP_ERROR) rc = CS_EDB;
+        be->reset(st[t]);
+    }
+    if (!full)
+        for (int t = 0; t < 2; t++) be->finalize(st[t]);
+    b->n = 0;
+    return rc;
+}
+
+/* Queues one revision, writing the batch when it is full. */
+static cs_status rev_add(cs_store *s, rev_batch *b, const rev_row *r, cs_diag *diag)
+{
+    b->rows[b->n++] = *r;
+    return b->n == REV_BATCH ? rev_flush(s, b, diag) : CS_OK;
 }
 
 static const char *state_zh(const char *state)
@@ -160,6 +231,7 @@ static void free_periods(period_state *ps, size_t n)
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < ps[i].cur.n; k++) free(ps[i].cur.items[k].missing);
         cs__vec_free(&ps[i].cur);
+        cs__vec_free(&ps[i].seen);
         cs__strmap_free(&ps[i].keys);
         free(ps[i].period);
     }
@@ -173,10 +245,12 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
     const char *file = src->kind && !strcmp(src->kind, "file") ? src->name : NULL;
     int errors = 0;
     cs_status rc = CS_OK;
-    cs__strmap periods = {0}, regions = {0}, batch = {0};
+    cs__strmap periods = {0}, regions = {0};
     period_state *ps = NULL;
     uint8_t *region_known = NULL;
     uint8_t *write = NULL;
+    int64_t *previous = NULL;
+    rev_batch *batch = cs__xcalloc(1, sizeof *batch);
     cs__buf key = {0};
 
 #define VERR(v, col, ...)                                                                                      \
@@ -206,13 +280,6 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
             ps[periods.n - 1].first_row = v->row;
         }
         region_of[i] = cs__strmap_intern(&regions, v->region);
-        cs__buf_reset(&key);
-        cs__buf_printf(&key, "%s\x1f%s\x1f%s", v->region, v->period, v->element);
-        before = batch.n;
-        cs__strmap_intern(&batch, cs__buf_str(&key));
-        if (batch.n == before)
-            VERR(v, v->col_element, "地区 %s 年度 %s 的数据项 %s 重复 / duplicate value for %s %s %s", v->region, v->period,
-                 v->element, v->region, v->period, v->element);
     }
     if (errors) {
         rc = CS_EDATA;
@@ -249,12 +316,22 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
 
     /* compare with what is stored */
     write = cs__xcalloc(n ? n : 1, 1);
-    for (size_t i = 0; i < n && !errors; i++) {
+    previous = cs__xcalloc(n ? n : 1, sizeof *previous);
+    int before_compare = errors;
+    for (size_t i = 0; i < n && !before_compare; i++) {
         const cs_value_in *v = &values[i];
         period_state *p = &ps[period_of[i]];
         key_of(&key, v->region, v->element);
-        int k = cs__strmap_find(&p->keys, cs__buf_str(&key));
-        if (k < 0) {
+        size_t before = p->keys.n;
+        int k = cs__strmap_intern(&p->keys, cs__buf_str(&key));
+        if (p->keys.n != before) cs__vec_push(&p->seen, 0);
+        if (p->seen.items[k]) {
+            VERR(v, v->col_element, "地区 %s 年度 %s 的数据项 %s 重复 / duplicate value for %s %s %s", v->region, v->period,
+                 v->element, v->region, v->period, v->element);
+            continue;
+        }
+        p->seen.items[k] = 1;
+        if ((size_t)k >= p->nloaded) {
             write[i] = 1;
             sum.added++;
             continue;
@@ -272,6 +349,7 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
             continue;
         }
         write[i] = 1;
+        previous[i] = c->revision;
         sum.changed++;
     }
     if (errors) {
@@ -285,13 +363,18 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
         goto out;
     }
     if ((rc = insert_source(s, src, &sum.source_id, diag)) != CS_OK) goto fail;
+    int64_t next_id = 0;
+    if ((rc = first_revision_id(s, &next_id, diag)) != CS_OK) goto fail;
     for (size_t i = 0; i < n; i++) {
         if (!write[i]) continue;
         const cs_value_in *v = &values[i];
-        rc = write_revision(s, sum.source_id, v->region, v->period, v->element, v->is_missing, v->value, v->missing_reason,
-                            CS_STATE_DRAFT, v->row, v->note, diag);
-        if (rc != CS_OK) goto fail;
+        if (src->progress && (i & 65535) == 65535) src->progress(src->progress_ctx, i, n);
+        rev_row x = {next_id++, previous[i], sum.source_id, v->region, v->period, v->element, v->missing_reason, CS_STATE_DRAFT,
+                     v->note, v->value, v->is_missing, v->row};
+        if ((rc = rev_add(s, batch, &x, diag)) != CS_OK) goto fail;
     }
+    if ((rc = rev_flush(s, batch, diag)) != CS_OK) goto fail;
+    if ((rc = s->be->restart_ids(s->db, "value_revision", diag)) != CS_OK) goto fail;
     rc = cs__store_commit(s, diag);
     if (rc != CS_OK) sum = (cs_put_summary){0};
     goto out;
@@ -305,12 +388,13 @@ out:
     if (ps) free_periods(ps, periods.n);
     cs__strmap_free(&periods);
     cs__strmap_free(&regions);
-    cs__strmap_free(&batch);
     cs__buf_free(&key);
     free(period_of);
     free(region_of);
     free(region_known);
     free(write);
+    free(previous);
+    free(batch);
 #undef VERR
     return rc;
 }
@@ -328,16 +412,23 @@ cs_status cs_store_values(cs_store *s, const cs_value_query *q, cs_value_fn fn, 
     cs__stmt *st = NULL;
     if (q->region && (rc = cs__store_region_subtree(s, q->region, &subtree, diag)) != CS_OK) goto out;
     const char *sql;
+    /* the CASTs give PostgreSQL the parameters' types, which "$1 IS NULL" alone does not */
+    /* every query starts from the current revisions and, for history or a past state, walks
+     * back along previous */
     if (q->history)
-        sql = VALUE_SELECT " WHERE ($1 IS NULL OR r.period = $1) AND ($2 IS NULL OR r.element = $2) AND ($3 = 0 OR r.id <= $3)"
-                           " ORDER BY r.region, r.period, r.element, r.id";
+        sql = "WITH RECURSIVE h(id) AS (SELECT c.revision FROM value_current c WHERE (CAST($1 AS TEXT) IS NULL OR"
+              " c.period = $1) AND (CAST($2 AS TEXT) IS NULL OR c.element = $2) UNION ALL SELECT x.previous FROM h"
+              " JOIN value_revision x ON x.id = h.id WHERE x.previous IS NOT NULL) " VALUE_SELECT
+              " JOIN h ON h.id = r.id WHERE (CAST($3 AS BIGINT) = 0 OR r.id <= $3) ORDER BY r.region, r.period, r.element, r.id";
     else if (q->as_of)
-        sql = VALUE_SELECT " WHERE ($1 IS NULL OR r.period = $1) AND ($2 IS NULL OR r.element = $2) AND r.id = (SELECT MAX(x.id)"
-                           " FROM value_revision x WHERE x.region = r.region AND x.period = r.period AND x.element = r.element"
-                           " AND x.id <= $3) ORDER BY r.region, r.period, r.element";
+        sql = "WITH RECURSIVE h(id) AS (SELECT c.revision FROM value_current c WHERE (CAST($1 AS TEXT) IS NULL OR"
+              " c.period = $1) AND (CAST($2 AS TEXT) IS NULL OR c.element = $2) UNION ALL SELECT x.previous FROM h"
+              " JOIN value_revision x ON x.id = h.id WHERE x.id > CAST($3 AS BIGINT) AND x.previous IS NOT NULL) "
+              VALUE_SELECT " JOIN h ON h.id = r.id WHERE r.id <= $3 ORDER BY r.region, r.period, r.element";
     else
-        sql = VALUE_SELECT " JOIN value_current c ON c.revision = r.id WHERE ($1 IS NULL OR c.period = $1)"
-                           " AND ($2 IS NULL OR c.element = $2) AND $3 = 0 ORDER BY r.region, r.period, r.element";
+        sql = VALUE_SELECT " JOIN value_current c ON c.revision = r.id WHERE (CAST($1 AS TEXT) IS NULL OR c.period = $1)"
+                           " AND (CAST($2 AS TEXT) IS NULL OR c.element = $2) AND CAST($3 AS BIGINT) = 0"
+                           " ORDER BY r.region, r.period, r.element";
     if (!(st = cs__store_prepare(s, sql, diag))) {
         rc = CS_EDB;
         goto out;
@@ -392,6 +483,7 @@ typedef struct {
     char *region, *element, *missing, *note;
     double value;
     int is_missing;
+    int64_t revision;
 } moving;
 
 /* Writes a revision in state `to` for every current value of period matching the filters
@@ -403,8 +495,8 @@ static cs_status move_states(cs_store *s, const char *period, const cs__strmap *
     cs_status rc = CS_OK;
     CS__VEC(moving) list = {0};
     cs__stmt *st = cs__store_prepare(s,
-                                     "SELECT c.region, c.element, c.value, c.missing, c.state, r.note FROM value_current c"
-                                     " JOIN value_revision r ON r.id = c.revision WHERE c.period = $1 AND ($2 IS NULL OR"
+                                     "SELECT c.region, c.element, c.value, c.missing, c.state, r.note, c.revision FROM value_current c"
+                                     " JOIN value_revision r ON r.id = c.revision WHERE c.period = $1 AND (CAST($2 AS TEXT) IS NULL OR"
                                      " c.element = $2) ORDER BY c.region, c.element", diag);
     if (!st) return CS_EDB;
     s->be->bind_text(st, 1, period);
@@ -416,7 +508,8 @@ static cs_status move_states(cs_store *s, const char *period, const cs__strmap *
         int ok = 0;
         for (int i = 0; from[i]; i++) ok |= !strcmp(from[i], state);
         if (!ok) continue;
-        moving m = {cs__xstrdup(region), cs__xstrdup(s->be->column_text(st, 1)), NULL, NULL, 0, s->be->column_is_null(st, 2)};
+        moving m = {cs__xstrdup(region), cs__xstrdup(s->be->column_text(st, 1)), NULL, NULL, 0, s->be->column_is_null(st, 2),
+                    s->be->column_int(st, 6)};
         if (m.is_missing) m.missing = cs__xstrdup(s->be->column_text(st, 3));
         else m.value = s->be->column_double(st, 2);
         if (!s->be->column_is_null(st, 5)) m.note = cs__xstrdup(s->be->column_text(st, 5));
@@ -428,11 +521,18 @@ static cs_status move_states(cs_store *s, const char *period, const cs__strmap *
         char name[96];
         snprintf(name, sizeof name, "状态变更为 %s / state change to %s", state_zh(to), to);
         cs_source src = {"review", name, NULL, actor, note};
-        int64_t sid = 0;
+        int64_t sid = 0, next_id = 0;
         rc = insert_source(s, &src, &sid, diag);
-        for (size_t i = 0; rc == CS_OK && i < list.n; i++)
-            rc = write_revision(s, sid, list.items[i].region, period, list.items[i].element, list.items[i].is_missing,
-                                list.items[i].value, list.items[i].missing, to, 0, list.items[i].note, diag);
+        if (rc == CS_OK) rc = first_revision_id(s, &next_id, diag);
+        rev_batch *batch = cs__xcalloc(1, sizeof *batch);
+        for (size_t i = 0; rc == CS_OK && i < list.n; i++) {
+            rev_row x = {next_id++, list.items[i].revision, sid, list.items[i].region, period, list.items[i].element,
+                         list.items[i].missing, to, list.items[i].note, list.items[i].value, list.items[i].is_missing, 0};
+            rc = rev_add(s, batch, &x, diag);
+        }
+        if (rc == CS_OK) rc = rev_flush(s, batch, diag);
+        free(batch);
+        if (rc == CS_OK) rc = s->be->restart_ids(s->db, "value_revision", diag);
     }
     if (moved) *moved = rc == CS_OK ? list.n : 0;
     for (size_t i = 0; i < list.n; i++) {
@@ -460,14 +560,22 @@ cs_status cs_store_set_state(cs_store *s, const char *region, const char *period
 {
     static const char *const to_submitted[] = {CS_STATE_DRAFT, CS_STATE_RETURNED, NULL};
     static const char *const from_submitted[] = {CS_STATE_SUBMITTED, NULL};
+    /* an approved value may still be returned for correction until the round is locked */
+    static const char *const to_returned[] = {CS_STATE_SUBMITTED, CS_STATE_APPROVED, NULL};
     const char *const *from;
     if (moved) *moved = 0;
     if (!strcmp(to_state, CS_STATE_SUBMITTED)) from = to_submitted;
-    else if (!strcmp(to_state, CS_STATE_APPROVED) || !strcmp(to_state, CS_STATE_RETURNED)) from = from_submitted;
+    else if (!strcmp(to_state, CS_STATE_APPROVED)) from = from_submitted;
+    else if (!strcmp(to_state, CS_STATE_RETURNED)) from = to_returned;
     else {
         cs__diag_add(diag, CS__ERROR, NULL, 0, 0,
                      "不能直接改为状态 '%s'（锁定请用 round lock）/ values cannot be moved to '%s' directly", to_state, to_state);
         return CS_ESTATE;
+    }
+    int future = 0;
+    if (!cs__store_period_ok(period, &future)) {
+        cs__diag_add(diag, CS__ERROR, NULL, 0, 0, "年度 '%s' 无效 / invalid period '%s'", period, period);
+        return CS_EUSAGE;
     }
     cs__strmap subtree = {0};
     cs_status rc = cs__store_region_subtree(s, region, &subtree, diag);

@@ -8,6 +8,7 @@
 
 typedef struct {
     char **keys;       /* by index; owned */
+    size_t *hashes;    /* by index: the hash of each key, compared before the strings */
     size_t n, cap;
     int *slots;        /* open-addressing table of index + 1 (0 = empty) */
     size_t nslots;

@@ -474,6 +474,21 @@ static void missing_parts(void **state)
     assert_string_equal(b.msgs, message_for(path, "工作表“填报”的部件 xl/worksheets/sheet1.xml 不存在 / sheet '填报': part "
                                                   "xl/worksheets/sheet1.xml is missing from the workbook"));
 
+    part dangling[] = {
+        {"xl/workbook.xml", XML_DECL "<workbook xmlns:r=\"" NS_REL "\"><sheets><sheet name=\"填报\" r:id=\"rId5\"/></sheets></workbook>"},
+        {"xl/_rels/workbook.xml.rels", ONE_SHEET_RELS},
+        {NULL, NULL},
+    };
+    path = make_zip("dangling.xlsx", dangling);
+    book_read(&b, path);
+    assert_string_equal(b.msgs, message_for(path, "工作表“填报”的关系 rId5 在 xl/_rels/workbook.xml.rels 中找不到 / sheet '填报': "
+                                                  "relationship rId5 is not in xl/_rels/workbook.xml.rels"));
+
+    part no_sheets[] = {{"xl/workbook.xml", XML_DECL "<workbook><sheets/></workbook>"}, {NULL, NULL}};
+    path = make_zip("no-sheets.xlsx", no_sheets);
+    book_read(&b, path);
+    assert_string_equal(b.msgs, message_for(path, "xl/workbook.xml 中没有工作表 / xl/workbook.xml lists no sheets"));
+
     /* shared strings are optional, but then no cell may refer to one */
     path = one_sheet_zip("no-sst.xlsx", SHEET("<row r=\"3\"><c r=\"B3\" t=\"s\"><v>0</v></c></row>"), NULL);
     book_read(&b, path);
@@ -532,6 +547,13 @@ static void references_beyond_excel_limits(void **state)
              path);
     assert_string_equal(b.msgs, want);
 
+    /* what a message quotes from the file is cut short */
+    path = one_sheet_zip("long-ref.xlsx", SHEET("<row r=\"4\"><c r=\"一二三四五六七八九十一二三四五六七八九十\"/></row>"), NULL);
+    book_read(&b, path);
+    snprintf(want, sizeof want, "%s:4: 工作表“填报”第 4 行的单元格引用“一二三四五六七八九…”无效 / sheet '填报' row 4: invalid cell "
+             "reference '一二三四五六七八九…'\n", path);
+    assert_string_equal(b.msgs, want);
+
     path = one_sheet_zip("next-col.xlsx", SHEET("<row r=\"2\"><c r=\"XFD2\"><v>1</v></c><c><v>2</v></c></row>"), NULL);
     book_read(&b, path);
     snprintf(want, sizeof want, "%s:2: 工作表“填报”第 2 行超过 16384 列 / sheet '填报' row 2 has more than 16384 columns\n", path);
@@ -545,6 +567,23 @@ static void references_beyond_excel_limits(void **state)
     assert_string_equal(b.tables[0].rows.items[0].cells[16383], "9");
     assert_string_equal(b.tables[0].rows.items[0].cells[16382], "");
     book_free(&b);
+}
+
+static void text_longer_than_a_mebibyte(void **state)
+{
+    (void)state;
+    cs__buf xml = {0};
+    cs__buf_append(&xml, XML_DECL "<worksheet><sheetData><row r=\"2\"><c r=\"C2\" t=\"inlineStr\"><is><t>");
+    for (int i = 0; i < (1 << 20) / 8; i++) cs__buf_append(&xml, "数据");   /* 6 bytes each */
+    for (int i = 0; i < (1 << 20) / 8; i++) cs__buf_append(&xml, "ab");   /* 1 MiB so far: allowed */
+    cs__buf_append(&xml, "!</t></is></c></row></sheetData></worksheet>");
+    const char *path = one_sheet_zip("long.xlsx", cs__buf_str(&xml), NULL);
+    cs__buf_free(&xml);
+    book b;
+    book_read(&b, path);
+    char want[1024];
+    snprintf(want, sizeof want, "%s:2:3: 工作表“填报”单元格 C2 的文本超过 1 MiB / sheet '填报' cell C2: text longer than 1 MiB\n", path);
+    assert_string_equal(b.msgs, want);
 }
 
 static void far_cells_cannot_exhaust_memory(void **state)
@@ -591,6 +630,7 @@ int main(void)
         cmocka_unit_test(missing_parts),
         cmocka_unit_test(malformed_xml_names_the_part),
         cmocka_unit_test(references_beyond_excel_limits),
+        cmocka_unit_test(text_longer_than_a_mebibyte),
         cmocka_unit_test(far_cells_cannot_exhaust_memory),
         cmocka_unit_test(workbook_saved_by_libreoffice),
     };
