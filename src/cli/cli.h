@@ -43,6 +43,8 @@ void cs__cli_print_json(json_t *j);
 /* One line per region, best total first (only want_region, or the rows mask marks, when
  * given); returns the number of regions printed. */
 int cs__cli_print_table(const cs_results *res, const char *want_region, const uint8_t *mask);
+/* Prints region row r's explanation: of indicator ind, or of every indicator when ind < 0. */
+void cs__cli_print_explanation(const cs_results *res, size_t r, int ind);
 /* Splits a comma-separated list in place into out (items point into s). */
 void cs__cli_split_list(char *s, str_vec *out);
 

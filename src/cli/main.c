@@ -492,6 +492,25 @@ static int cmd_score(int argc, char **argv)
     return EXIT_OK;
 }
 
+void cs__cli_print_explanation(const cs_results *res, size_t r, int ind)
+{
+    if (ind < 0) {
+        cs__text_result(res, r, 1, stdout);
+        return;
+    }
+    const cs__indicator *ii = &res->plan->fw->indicators[ind];
+    double pts;
+    int miss = cs__res_points(res, r, ind, &pts);
+    cs__buf b = {0};
+    cs__explain_indicator(res, r, ind, &b);
+    printf("%s %s：", ii->code, ii->name);
+    if (miss < 0) printf("不计分（监测指标）\n");
+    else if (miss) printf("缺失（满分 %g）\n", ii->max_points);
+    else printf("%g 分（满分 %g）\n", pts, ii->max_points);
+    printf("%s\n", cs__buf_str(&b));
+    cs__buf_free(&b);
+}
+
 static int cmd_explain(int argc, char **argv)
 {
     option opts[] = {{"framework", 1, NULL, 0}, {"data", 1, NULL, 0},      {"region", 1, NULL, 0},
@@ -520,21 +539,7 @@ static int cmd_explain(int argc, char **argv)
     for (size_t r = 0; r < cs_results_region_count(res); r++) {
         if (strcmp(cs_results_region(res, r), cs__cli_opt(opts, "region"))) continue;
         rc = EXIT_OK;
-        if (ind >= 0) {
-            const cs__indicator *ii = &in.fw->indicators[ind];
-            double pts;
-            int miss = cs__res_points(res, r, ind, &pts);
-            cs__buf b = {0};
-            cs__explain_indicator(res, r, ind, &b);
-            printf("%s %s：", ii->code, ii->name);
-            if (miss < 0) printf("不计分（监测指标）\n");
-            else if (miss) printf("缺失（满分 %g）\n", ii->max_points);
-            else printf("%g 分（满分 %g）\n", pts, ii->max_points);
-            printf("%s\n", cs__buf_str(&b));
-            cs__buf_free(&b);
-        } else {
-            cs__text_result(res, r, 1, stdout);
-        }
+        cs__cli_print_explanation(res, r, ind);
     }
     if (rc) fprintf(stderr, "citystar: 数据中没有地区 %s 年度 %s 的记录 / no data for region %s in period %s\n", cs__cli_opt(opts, "region"),
                     cs__cli_opt(opts, "period"), cs__cli_opt(opts, "region"), cs__cli_opt(opts, "period"));

@@ -739,8 +739,7 @@ int cs__cli_score_store(int argc, char **argv)
         if (*end || as_of <= 0) return cs__cli_usage_error("--as-of 应为修订号 / --as-of takes a revision number, not '%s'", cs__cli_opt(opts, "as-of"));
     }
     cs_framework *fw = cs__cli_load_framework(cs__cli_opt(opts, "framework"));
-    if (!fw) return EXIT_INPUT;
-    cs_store *s = open_store(1);
+    cs_store *s = fw ? open_store(1) : NULL;
     if (!s) {
         cs_framework_free(fw);
         return EXIT_INPUT;
@@ -832,21 +831,7 @@ int cs__cli_explain_store(int argc, char **argv)
     for (size_t r = 0; rc == CS_OK && r < sc.res->n; r++) {
         if (strcmp(sc.res->regions[r], cs__cli_opt(opts, "region"))) continue;
         found = 1;
-        if (ind >= 0) {
-            const cs__indicator *ii = &fw->indicators[ind];
-            double pts;
-            int miss = cs__res_points(sc.res, r, ind, &pts);
-            cs__buf b = {0};
-            cs__explain_indicator(sc.res, r, ind, &b);
-            printf("%s %s：", ii->code, ii->name);
-            if (miss < 0) printf("不计分（监测指标）\n");
-            else if (miss) printf("缺失（满分 %g）\n", ii->max_points);
-            else printf("%g 分（满分 %g）\n", pts, ii->max_points);
-            printf("%s\n", cs__buf_str(&b));
-            cs__buf_free(&b);
-        } else {
-            cs__text_result(sc.res, r, 1, stdout);
-        }
+        cs__cli_print_explanation(sc.res, r, ind);
     }
     if (rc == CS_OK && !found)
         fprintf(stderr, "citystar: 库中没有地区 %s 年度 %s 的数据 / no stored data for region %s in %s\n", cs__cli_opt(opts, "region"),

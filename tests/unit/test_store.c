@@ -147,7 +147,7 @@ static int teardown(void **state)
     cs_store_close(c->s);
     c->s = NULL;
     for (int i = 0; i < ntemps; i++) {
-        char path[100];
+        char path[600];
         unlink(temps[i]);
         snprintf(path, sizeof path, "%s-wal", temps[i]);
         unlink(path);
