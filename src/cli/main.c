@@ -288,34 +288,6 @@ static int cmd_framework_check(int argc, char **argv)
 
 /* ---- Template -------------------------------------------------------------------------------- */
 
-typedef struct {
-    const cs_framework *fw;
-    int sym;
-    int found;
-} use_ctx;
-
-static void find_use(void *vctx, const cs__node *n)
-{
-    use_ctx *u = vctx;
-    if (n->kind != CS__N_REF || n->sym < 0) return;
-    if (n->sym == u->sym) u->found = 1;
-    else if (n->sym >= u->fw->nelements && n->sym < u->fw->nelements + u->fw->nmeasures)
-        cs__expr_walk(u->fw->measures[n->sym - u->fw->nelements].expr, find_use, u); /* through measures */
-}
-
-/* Whether indicator i's measures or rule refer to element e, directly or through measures. */
-static int indicator_uses(const cs_framework *fw, int i, int e)
-{
-    const cs__indicator *ind = &fw->indicators[i];
-    use_ctx u = {fw, e, 0};
-    for (int m = 0; m < ind->nmeasures; m++) cs__expr_walk(fw->measures[ind->measures[m]].expr, find_use, &u);
-    for (int t = 0; t < ind->rule.ntiers; t++)
-        for (int k = 0; k < ind->rule.tiers[t].ncriteria; k++) cs__expr_walk(ind->rule.tiers[t].criteria[k].expr, find_use, &u);
-    cs__expr_walk(ind->rule.points, find_use, &u);
-    for (int k = 0; k < ind->rule.nitems; k++) u.found |= ind->rule.items[k].sym == e;
-    return u.found;
-}
-
 static int cmd_template(int argc, char **argv)
 {
     option opts[] = {{"framework", 1, NULL, 0}, {"format", 1, "csv", 0}, {"region", 1, "", 0}, {"period", 1, "", 0}, {NULL, 0, NULL, 0}};
@@ -328,12 +300,17 @@ static int cmd_template(int argc, char **argv)
     if (!fw) return EXIT_INPUT;
     printf("region,period,element,value,name,unit,type,range,indicators\n");
     static const char *types[] = {"integer", "real", "boolean"};
+    /* the elements each indicator refers to, directly or through measures */
+    size_t ne = (size_t)fw->nelements;
+    unsigned char *used = cs__xcalloc((size_t)fw->nindicators * ne + 1, 1), *walked = cs__xcalloc((size_t)fw->nmeasures + 1, 1);
+    for (int i = 0; i < fw->nindicators; i++) cs__fw_indicator_elements(fw, i, used + (size_t)i * ne, walked);
     for (int e = 0; e < fw->nelements; e++) {
         const cs__element *el = &fw->elements[e];
         cs__buf inds = {0}, range = {0};
         /* indicators that use the element: declared in, or referenced by, their expressions */
         for (int i = 0; i < fw->nindicators; i++)
-            if (el->first_indicator == i || indicator_uses(fw, i, e)) cs__buf_printf(&inds, "%s%s", inds.len ? " " : "", fw->indicators[i].code);
+            if (el->first_indicator == i || used[(size_t)i * ne + (size_t)e])
+                cs__buf_printf(&inds, "%s%s", inds.len ? " " : "", fw->indicators[i].code);
         if (el->has_min || el->has_max) {
             if (el->has_min) cs__buf_number(&range, el->min, 6);
             cs__buf_append(&range, "~");
@@ -351,6 +328,8 @@ static int cmd_template(int argc, char **argv)
         cs__buf_free(&inds);
         cs__buf_free(&range);
     }
+    free(used);
+    free(walked);
     cs_framework_free(fw);
     return EXIT_OK;
 }

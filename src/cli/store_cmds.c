@@ -40,6 +40,18 @@ static cs_store *open_store(int need_schema)
     return s;
 }
 
+/* Reads --as-of REVISION into *out (0 when absent); returns EXIT_USAGE after reporting a bad one. */
+static int as_of_option(const option *opts, int64_t *out)
+{
+    const char *v = cs__cli_opt(opts, "as-of");
+    *out = 0;
+    if (!v) return 0;
+    char *end;
+    *out = strtoll(v, &end, 10);
+    if (*end || *out <= 0) return cs__cli_usage_error("--as-of 应为修订号 / --as-of takes a revision number, not '%s'", v);
+    return 0;
+}
+
 /* Prints diag and returns the exit code for rc. */
 static int finish(cs_diag *d, cs_status rc)
 {
@@ -285,11 +297,7 @@ static int data_export(int argc, char **argv, int history_cmd)
         if (npos < 2) return cs__cli_usage_error("用法 / usage: data history REGION PERIOD [ELEMENT]%s", "");
         q.region = pos[0], q.period = pos[1], q.element = npos > 2 ? pos[2] : NULL, q.history = 1;
     }
-    if (cs__cli_opt(opts, "as-of")) {
-        char *end;
-        q.as_of = strtoll(cs__cli_opt(opts, "as-of"), &end, 10);
-        if (*end || q.as_of <= 0) return cs__cli_usage_error("--as-of 应为修订号 / --as-of takes a revision number, not '%s'", cs__cli_opt(opts, "as-of"));
-    }
+    if (as_of_option(opts, &q.as_of)) return EXIT_USAGE;
     const char *out = cs__cli_opt(opts, "output"), *format = cs__cli_opt(opts, "format");
     if (!format) format = out && strlen(out) > 5 && !strcmp(out + strlen(out) - 5, ".xlsx") ? "xlsx" : "csv";
     if (strcmp(format, "csv") && strcmp(format, "xlsx")) return cs__cli_usage_error("--format 应为 csv 或 xlsx / unknown format '%s'", format);
@@ -719,6 +727,36 @@ int cs__cli_cmd_snapshot(int argc, char **argv)
 
 /* ---- scoring stored data ------------------------------------------------------------------------- */
 
+/* A framework scored over stored data: what score and explain both need. */
+typedef struct {
+    cs_framework *fw;
+    cs_store *s;
+    cs_plan *plan;
+    cs__store_scores sc;
+    int scored;
+} stored_scoring;
+
+/* Loads framework fw_id, opens the store and scores region (and below) for period; problems are
+ * printed or left in d. Returns the status of the scoring (CS_EIO when nothing could be opened). */
+static cs_status stored_scoring_run(stored_scoring *x, const char *fw_id, const char *region, const char *period,
+                                    int64_t as_of, int approved_only, cs_diag *d)
+{
+    memset(x, 0, sizeof *x);
+    if (!(x->fw = cs__cli_load_framework(fw_id)) || !(x->s = open_store(1))) return CS_EIO;
+    cs_plan_compile(x->fw, &x->plan, NULL);
+    cs_status rc = cs__score_store(x->s, x->plan, region, period, as_of, approved_only, &x->sc, d);
+    x->scored = rc == CS_OK;
+    return rc;
+}
+
+static void stored_scoring_free(stored_scoring *x)
+{
+    if (x->scored) cs__store_scores_free(&x->sc);
+    cs_plan_free(x->plan);
+    cs_framework_free(x->fw);
+    cs_store_close(x->s);
+}
+
 int cs__cli_score_store(int argc, char **argv)
 {
     option opts[] = {{"framework", 1, NULL, 0}, {"format", 1, "text", 0}, {"period", 1, NULL, 0}, {"region", 1, NULL, 0},
@@ -733,23 +771,19 @@ int cs__cli_score_store(int argc, char **argv)
     if (strcmp(format, "text") && strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv"))
         return cs__cli_usage_error("--format 应为 text、table、json 或 csv / unknown format '%s'", format);
     int64_t as_of = 0;
-    if (cs__cli_opt(opts, "as-of")) {
-        char *end;
-        as_of = strtoll(cs__cli_opt(opts, "as-of"), &end, 10);
-        if (*end || as_of <= 0) return cs__cli_usage_error("--as-of 应为修订号 / --as-of takes a revision number, not '%s'", cs__cli_opt(opts, "as-of"));
-    }
-    cs_framework *fw = cs__cli_load_framework(cs__cli_opt(opts, "framework"));
-    cs_store *s = fw ? open_store(1) : NULL;
-    if (!s) {
-        cs_framework_free(fw);
+    if (as_of_option(opts, &as_of)) return EXIT_USAGE;
+    cs_diag *d = cs_diag_new();
+    stored_scoring x;
+    cs_status rc = stored_scoring_run(&x, cs__cli_opt(opts, "framework"), cs__cli_opt(opts, "region"), cs__cli_opt(opts, "period"),
+                                      as_of, cs__cli_flag(opts, "approved-only"), d);
+    if (rc == CS_EIO) {
+        stored_scoring_free(&x);
+        cs_diag_free(d);
         return EXIT_INPUT;
     }
-    cs_plan *plan = NULL;
-    cs_plan_compile(fw, &plan, NULL);
-    cs_diag *d = cs_diag_new();
-    cs__store_scores sc;
-    cs_status rc = cs__score_store(s, plan, cs__cli_opt(opts, "region"), cs__cli_opt(opts, "period"), as_of,
-                                   cs__cli_flag(opts, "approved-only"), &sc, d);
+    const cs_framework *fw = x.fw;
+    cs_store *s = x.s;
+    cs__store_scores sc = x.sc;
     size_t shown = 0;
     if (rc == CS_OK) {
         json_t *all = json_array();
@@ -789,11 +823,8 @@ int cs__cli_score_store(int argc, char **argv)
             free(text);
         }
         json_decref(all);
-        cs__store_scores_free(&sc);
     }
-    cs_plan_free(plan);
-    cs_framework_free(fw);
-    cs_store_close(s);
+    stored_scoring_free(&x);
     int code = finish(d, rc);
     return code ? code : shown ? EXIT_OK : EXIT_INPUT;
 }
@@ -804,42 +835,34 @@ int cs__cli_explain_store(int argc, char **argv)
                      {"as-of", 1, NULL, 0},     {NULL, 0, NULL, 0}};
     const char *pos[1];
     int npos;
-    if (cs__cli_parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
-    if (!cs__cli_opt(opts, "framework") || !cs__cli_opt(opts, "region") || !cs__cli_opt(opts, "period"))
+    int64_t as_of = 0;
+    if (cs__cli_parse_options(argc, argv, opts, pos, &npos, 0) || as_of_option(opts, &as_of)) return EXIT_USAGE;
+    const char *region = cs__cli_opt(opts, "region"), *period = cs__cli_opt(opts, "period");
+    if (!cs__cli_opt(opts, "framework") || !region || !period)
         return cs__cli_usage_error("explain 需要 --framework、--region 和 --period / explain needs --framework, --region and --period%s", "");
-    int64_t as_of = cs__cli_opt(opts, "as-of") ? strtoll(cs__cli_opt(opts, "as-of"), NULL, 10) : 0;
-    cs_framework *fw = cs__cli_load_framework(cs__cli_opt(opts, "framework"));
-    if (!fw) return EXIT_INPUT;
-    const char *ind_code = cs__cli_opt(opts, "indicator");
-    int ind = ind_code ? cs__fw_indicator_index(fw, ind_code) : -1;
-    if (ind_code && ind < 0) {
-        fprintf(stderr, "citystar: 框架 %s 中没有指标 '%s' / framework %s has no indicator '%s'\n", fw->id, ind_code, fw->id, ind_code);
-        cs_framework_free(fw);
-        return EXIT_INPUT;
-    }
-    cs_store *s = open_store(1);
-    if (!s) {
-        cs_framework_free(fw);
-        return EXIT_INPUT;
-    }
-    cs_plan *plan = NULL;
-    cs_plan_compile(fw, &plan, NULL);
     cs_diag *d = cs_diag_new();
-    cs__store_scores sc;
+    stored_scoring x;
+    cs_status rc = stored_scoring_run(&x, cs__cli_opt(opts, "framework"), region, period, as_of, 0, d);
+    const char *ind_code = cs__cli_opt(opts, "indicator");
+    int ind = ind_code && x.fw ? cs__fw_indicator_index(x.fw, ind_code) : -1;
     int found = 0;
-    cs_status rc = cs__score_store(s, plan, cs__cli_opt(opts, "region"), cs__cli_opt(opts, "period"), as_of, 0, &sc, d);
-    for (size_t r = 0; rc == CS_OK && r < sc.res->n; r++) {
-        if (strcmp(sc.res->regions[r], cs__cli_opt(opts, "region"))) continue;
-        found = 1;
-        cs__cli_print_explanation(sc.res, r, ind);
+    if (rc == CS_OK && ind_code && ind < 0) {
+        cs__diag_add(d, CS__ERROR, NULL, 0, 0, "框架 %s 中没有指标 '%s' / framework %s has no indicator '%s'", x.fw->id, ind_code,
+                     x.fw->id, ind_code);
+        rc = CS_ENOTFOUND;
     }
+    for (size_t r = 0; rc == CS_OK && r < x.sc.res->n; r++)
+        if (!strcmp(x.sc.res->regions[r], region)) {
+            found = 1;
+            cs__cli_print_explanation(x.sc.res, r, ind);
+        }
     if (rc == CS_OK && !found)
-        fprintf(stderr, "citystar: 库中没有地区 %s 年度 %s 的数据 / no stored data for region %s in %s\n", cs__cli_opt(opts, "region"),
-                cs__cli_opt(opts, "period"), cs__cli_opt(opts, "region"), cs__cli_opt(opts, "period"));
-    if (rc == CS_OK) cs__store_scores_free(&sc);
-    cs_plan_free(plan);
-    cs_framework_free(fw);
-    cs_store_close(s);
+        fprintf(stderr, "citystar: 库中没有地区 %s 年度 %s 的数据 / no stored data for region %s in %s\n", region, period, region, period);
+    stored_scoring_free(&x);
+    if (rc == CS_EIO) {
+        cs_diag_free(d);
+        return EXIT_INPUT;
+    }
     int code = finish(d, rc);
     return code ? code : found ? EXIT_OK : EXIT_INPUT;
 }
@@ -898,7 +921,7 @@ int cs__cli_template_xlsx(int argc, char **argv)
      * template is for the one code given */
     cs_store *s = NULL;
     struct stat st;
-    int have_store = strncmp(cs__cli_db, "post", 4) ? !stat(cs__cli_db, &st) : 1;
+    int have_store = strstr(cs__cli_db, "://") || strchr(cs__cli_db, '=') || !stat(cs__cli_db, &st);
     if (have_store) s = open_store(1);
     if (s) {
         rc = cs_store_regions(s, cs__cli_opt(opts, "region"), fw->region_level, collect_ref, &l, d);

@@ -183,6 +183,14 @@ const char *cs__fw_symbol_unit(const cs_framework *fw, int sym);
 int cs__fw_indicator_index(const cs_framework *fw, const char *code);
 /* Index of the element with this code, or -1. */
 int cs__fw_element_index(const cs_framework *fw, const char *code);
+/* Marks in used (nelements flags) the elements expression e refers to, directly or through
+ * measures; walked (nmeasures flags, zeroed by the caller for each owner) keeps a measure from
+ * being walked twice. */
+void cs__fw_expr_elements(const cs_framework *fw, const cs__node *e, unsigned char *used, unsigned char *walked);
+/* Marks in used (nelements flags, zeroed by the caller) the elements indicator i refers to: in
+ * its measures, headline value, tier conditions, points formula and counted items; walked is
+ * scratch of nmeasures flags. */
+void cs__fw_indicator_elements(const cs_framework *fw, int i, unsigned char *used, unsigned char *walked);
 /* Name of a rule kind as written in files. */
 const char *cs__rule_kind_name(cs__rule_kind k);
 

@@ -53,10 +53,11 @@ const cs__element *cs__catalog_find(const cs__catalog *cat, const char *code, in
     return idx < 0 ? NULL : cat->decls[idx].items[0];
 }
 
-const cs__element *cs__catalog_decl(const cs__catalog *cat, const char *code, int i)
+const cs__element *const *cs__catalog_decls(const cs__catalog *cat, const char *code, int *n)
 {
     int idx = cs__strmap_find(&cat->codes, code);
-    return idx < 0 || (size_t)i >= cat->decls[idx].n ? NULL : cat->decls[idx].items[i];
+    *n = idx < 0 ? 0 : (int)cat->decls[idx].n;
+    return idx < 0 ? NULL : cat->decls[idx].items;
 }
 
 /* ---- Reading a table ------------------------------------------------------------------------ */
@@ -90,10 +91,11 @@ static void rerr(ctx_t *c, int col, const char *fmt, ...)
 
 static const char *const missing_words[] = {"不适用", "无法统计", "未填报", "暂无数据", "NA", "N/A", "—", "-", NULL};
 
-/* Parses text as el declares it; range checks every declaration of the code. */
-static int parse_value(ctx_t *c, const cs__catalog *cat, const cs__element *el, int ndecl, const char *text, int vcol,
-                       double *out)
+/* Parses text as the element's first declaration says (yes/no or a number); checks it against
+ * all ndecl declarations of the code (whole number, range). */
+static int parse_value(ctx_t *c, const cs__element *const *decls, int ndecl, const char *text, int vcol, double *out)
 {
+    const cs__element *el = ndecl ? decls[0] : NULL;
     if (el && el->type == CS__ELEM_BOOLEAN) {
         static const char *yes[] = {"是", "true", "yes", "y", "1", "有", NULL}, *no[] = {"否", "false", "no", "n", "0", "无", NULL};
         for (int i = 0; yes[i]; i++)
@@ -119,7 +121,7 @@ static int parse_value(ctx_t *c, const cs__catalog *cat, const cs__element *el, 
         return 0;
     }
     for (int d = 0; el && d < ndecl; d++) {
-        const cs__element *e = cs__catalog_decl(cat, el->code, d);
+        const cs__element *e = decls[d];
         if (e->type == CS__ELEM_INTEGER && v != floor(v)) {
             rerr(c, vcol, "“%s”（%s）应为整数，这里是 %s / %s must be a whole number", e->name, e->code, text, e->code);
             return 0;
@@ -193,7 +195,8 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
             }
         if (!ok) continue;
         int ndecl = 0;
-        const cs__element *el = cs__catalog_find(cat, cell[C_ELEMENT], &ndecl);
+        const cs__element *const *decls = cs__catalog_decls(cat, cell[C_ELEMENT], &ndecl);
+        const cs__element *el = ndecl ? decls[0] : NULL;
         if (!el) {
             if (opts->strict) {
                 if (opts->strict_name)
@@ -219,7 +222,7 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
         if (is_missing) {
             v.is_missing = 1;
             v.missing_reason = cs__arena_strdup(&out->arena, cell[C_VALUE]);
-        } else if (!parse_value(&c, cat, el, ndecl, cell[C_VALUE], vcol, &v.value)) {
+        } else if (!parse_value(&c, decls, ndecl, cell[C_VALUE], vcol, &v.value)) {
             continue;
         }
         cs__buf_reset(&key);
@@ -284,9 +287,9 @@ cs_status cs__records_check_at_most(const char *file, const cs__records *recs, c
         const cs_value_in *v = &recs->values.items[i];
         if (v->is_missing) continue;
         int ndecl = 0;
-        cs__catalog_find(cat, v->element, &ndecl);
+        const cs__element *const *decls = cs__catalog_decls(cat, v->element, &ndecl);
         for (int d = 0; d < ndecl; d++) {
-            const cs__element *el = cs__catalog_decl(cat, v->element, d);
+            const cs__element *el = decls[d];
             for (int k = 0; k < el->n_at_most; k++) {
                 double den;
                 if (!lookup(recs, stored, ctx, v->region, v->period, el->at_most[k], &den) || v->value <= den) continue;

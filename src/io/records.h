@@ -28,8 +28,8 @@ void cs__catalog_init(cs__catalog *cat, const cs_framework *const *fws, int nfws
 void cs__catalog_clear(cs__catalog *cat);
 /* The first declaration of code, or NULL; *n (OUT, may be NULL) counts all of them. */
 const cs__element *cs__catalog_find(const cs__catalog *cat, const char *code, int *n);
-/* The i-th declaration of code (i < n from cs__catalog_find). */
-const cs__element *cs__catalog_decl(const cs__catalog *cat, const char *code, int i);
+/* Every declaration of code (*n of them, 0 and NULL when no framework declares it). */
+const cs__element *const *cs__catalog_decls(const cs__catalog *cat, const char *code, int *n);
 
 /* Checked values; strings live in the arena. */
 typedef struct {

@@ -271,54 +271,6 @@ out:
 
 /* ---- The data-entry template ----------------------------------------------------------------- */
 
-/* Which elements each indicator, adjustment and rating refers to, directly or through measures. */
-typedef struct {
-    const cs_framework *fw;
-    unsigned char *used;         /* nelements flags of the expression owner being walked */
-    unsigned char *walked;       /* nmeasures flags: measure already walked for this owner */
-} use_walk;
-
-static void mark_use(void *vctx, const cs__node *n)
-{
-    use_walk *u = vctx;
-    if (n->kind != CS__N_REF || n->sym < 0) return;
-    if (n->sym < u->fw->nelements) {
-        u->used[n->sym] = 1;
-    } else if (n->sym < u->fw->nelements + u->fw->nmeasures) {
-        int m = n->sym - u->fw->nelements;
-        if (!u->walked[m]) {
-            u->walked[m] = 1;
-            cs__expr_walk(u->fw->measures[m].expr, mark_use, u);
-        }
-    }
-}
-
-static void walk_criteria(use_walk *u, const cs__criterion *c, int n)
-{
-    for (int k = 0; k < n; k++) cs__expr_walk(c[k].expr, mark_use, u);
-}
-
-/* Fills used (nelements flags, zeroed by the caller) with the elements indicator i refers to: in its
- * measures, headline value, tier conditions, points formula and counted items. */
-static void indicator_elements(const cs_framework *fw, int i, unsigned char *used, unsigned char *walked)
-{
-    const cs__indicator *ind = &fw->indicators[i];
-    use_walk u = {fw, used, walked};
-    memset(walked, 0, (size_t)fw->nmeasures);
-    for (int m = 0; m < ind->nmeasures; m++) {
-        cs__node ref = {.kind = CS__N_REF, .sym = fw->nelements + ind->measures[m]};
-        mark_use(&u, &ref);
-    }
-    if (ind->value_sym >= 0) {
-        cs__node ref = {.kind = CS__N_REF, .sym = ind->value_sym};
-        mark_use(&u, &ref);
-    }
-    for (int t = 0; t < ind->rule.ntiers; t++) walk_criteria(&u, ind->rule.tiers[t].criteria, ind->rule.tiers[t].ncriteria);
-    cs__expr_walk(ind->rule.points, mark_use, &u);
-    for (int k = 0; k < ind->rule.nitems; k++)
-        if (ind->rule.items[k].sym >= 0 && ind->rule.items[k].sym < fw->nelements) used[ind->rule.items[k].sym] = 1;
-}
-
 typedef struct {
     const cs_framework *fw;
     unsigned char *ind_used;     /* nindicators × nelements flags */
@@ -360,17 +312,18 @@ static void layout_build(layout *L, const cs_framework *fw)
     L->nitems = cs__xcalloc(ne + 1, sizeof(int));
     unsigned char *walked = cs__xcalloc((size_t)fw->nmeasures + 1, 1);
 
-    for (int i = 0; i < fw->nindicators; i++) indicator_elements(fw, i, L->ind_used + (size_t)i * ne, walked);
+    for (int i = 0; i < fw->nindicators; i++) cs__fw_indicator_elements(fw, i, L->ind_used + (size_t)i * ne, walked);
     for (int a = 0; a < fw->nadjustments; a++) {
-        use_walk u = {fw, L->adj_used + (size_t)a * ne, walked};
+        unsigned char *used = L->adj_used + (size_t)a * ne;
         memset(walked, 0, (size_t)fw->nmeasures);
-        walk_criteria(&u, fw->adjustments[a].criteria, fw->adjustments[a].ncriteria);
-        cs__expr_walk(fw->adjustments[a].points, mark_use, &u);
+        for (int k = 0; k < fw->adjustments[a].ncriteria; k++)
+            cs__fw_expr_elements(fw, fw->adjustments[a].criteria[k].expr, used, walked);
+        cs__fw_expr_elements(fw, fw->adjustments[a].points, used, walked);
     }
     for (int r = 0; r < fw->nratings; r++) {
-        use_walk u = {fw, L->rating_used + (size_t)r * ne, walked};
         memset(walked, 0, (size_t)fw->nmeasures);
-        walk_criteria(&u, fw->ratings[r].criteria, fw->ratings[r].ncriteria);
+        for (int k = 0; k < fw->ratings[r].ncriteria; k++)
+            cs__fw_expr_elements(fw, fw->ratings[r].criteria[k].expr, L->rating_used + (size_t)r * ne, walked);
     }
     free(walked);
 

@@ -164,9 +164,9 @@ cs_status cs__demo_fill(cs_store *s, cs_framework *const *fws, int nfws, const c
     for (size_t i = 0; i < values.n; i++) {
         cs_value_in *v = &values.items[i];
         int ndecl = 0;
-        cs__catalog_find(&cat, v->element, &ndecl);
+        const cs__element *const *decls = cs__catalog_decls(&cat, v->element, &ndecl);
         for (int k = 0; k < ndecl; k++) {
-            const cs__element *el = cs__catalog_decl(&cat, v->element, k);
+            const cs__element *el = decls[k];
             for (int a = 0; a < el->n_at_most; a++) {
                 double den;
                 if (cs_dataset_get(ds, v->region, v->period, el->at_most[a], &den) && v->value > den) v->value = den;

@@ -98,17 +98,13 @@ cs_status cs_store_add_evidence(cs_store *s, const void *bytes, size_t n, const 
         rc = CS_EDB;
         goto fail;
     }
-    s->be->finalize(blob), blob = NULL;
-    s->be->finalize(link), link = NULL;
-    rc = cs__store_commit(s, diag);
-    goto out;
 fail:
-    if (blob) s->be->finalize(blob), blob = NULL;
-    if (link) s->be->finalize(link), link = NULL;
-    cs__store_rollback(s);
+    /* statements end before the transaction does */
+    s->be->finalize(blob);
+    s->be->finalize(link);
+    if (rc == CS_OK) rc = cs__store_commit(s, diag);
+    else cs__store_rollback(s);
 out:
-    if (blob) s->be->finalize(blob);
-    if (link) s->be->finalize(link);
     free(name);
     return rc;
 }

@@ -35,24 +35,41 @@ static void key_of(cs__buf *b, const char *region, const char *element)
 }
 
 /* Reads every current value of ps->period into ps. */
-static cs_status load_current(cs_store *s, period_state *ps, cs_diag *diag)
+/* Reads the stored current values the batch may replace into ps: for a small batch one lookup
+ * per value (a form entry need not read a whole year), for a large one the whole period at once.
+ * keys[] holds the (region, element) pairs of the batch whose period is ps->period. */
+static cs_status load_current(cs_store *s, period_state *ps, const cs_value_in *const *keys, size_t nkeys, cs_diag *diag)
 {
-    cs__stmt *st = cs__store_stmt(s, ST_CURRENT_OF_PERIOD,
-                                  "SELECT region, element, value, missing, state, revision FROM value_current WHERE period = $1", diag);
+    int bulk = nkeys >= 2000;
+    cs__stmt *st = bulk ? cs__store_stmt(s, ST_CURRENT_OF_PERIOD,
+                                          "SELECT region, element, value, missing, state, revision FROM value_current"
+                                          " WHERE period = $1", diag)
+                        : cs__store_stmt(s, ST_CURRENT_OF_KEY,
+                                         "SELECT region, element, value, missing, state, revision FROM value_current"
+                                         " WHERE period = $1 AND region = $2 AND element = $3", diag);
     if (!st) return CS_EDB;
-    s->be->bind_text(st, 1, ps->period);
     cs__buf key = {0};
-    int r;
-    while ((r = s->be->step(st, diag)) == CS__STEP_ROW) {
-        key_of(&key, s->be->column_text(st, 0), s->be->column_text(st, 1));
-        cs__strmap_intern(&ps->keys, cs__buf_str(&key));
-        current c = {0};
-        c.is_missing = s->be->column_is_null(st, 2);
-        c.value = c.is_missing ? 0 : s->be->column_double(st, 2);
-        if (c.is_missing) c.missing = cs__xstrdup(s->be->column_text(st, 3));
-        snprintf(c.state, sizeof c.state, "%s", s->be->column_text(st, 4));
-        c.revision = s->be->column_int(st, 5);
-        cs__vec_push(&ps->cur, c);
+    int r = CS__STEP_DONE;
+    for (size_t k = 0; k < (bulk ? 1 : nkeys) && r != CS__STEP_ERROR; k++) {
+        s->be->reset(st);
+        s->be->bind_text(st, 1, ps->period);
+        if (!bulk) {
+            s->be->bind_text(st, 2, keys[k]->region);
+            s->be->bind_text(st, 3, keys[k]->element);
+        }
+        while ((r = s->be->step(st, diag)) == CS__STEP_ROW) {
+            key_of(&key, s->be->column_text(st, 0), s->be->column_text(st, 1));
+            size_t before = ps->keys.n;
+            cs__strmap_intern(&ps->keys, cs__buf_str(&key));
+            if (ps->keys.n == before) continue; /* a key twice in the batch: looked up twice */
+            current c = {0};
+            c.is_missing = s->be->column_is_null(st, 2);
+            c.value = c.is_missing ? 0 : s->be->column_double(st, 2);
+            if (c.is_missing) c.missing = cs__xstrdup(s->be->column_text(st, 3));
+            snprintf(c.state, sizeof c.state, "%s", s->be->column_text(st, 4));
+            c.revision = s->be->column_int(st, 5);
+            cs__vec_push(&ps->cur, c);
+        }
     }
     cs__buf_free(&key);
     s->be->reset(st);
@@ -311,7 +328,12 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
                          "%s 年度的评估已锁定，不能再修改数据 / the %s round is locked: no value can change", ps[p].period, ps[p].period);
             errors++;
         }
-        if ((rc = load_current(s, &ps[p], diag)) != CS_OK) goto fail;
+        CS__VEC(const cs_value_in *) mine = {0};
+        for (size_t i = 0; i < n; i++)
+            if ((size_t)period_of[i] == p) cs__vec_push(&mine, &values[i]);
+        rc = load_current(s, &ps[p], (const cs_value_in *const *)mine.items, mine.n, diag);
+        cs__vec_free(&mine);
+        if (rc != CS_OK) goto fail;
     }
 
     /* compare with what is stored */
@@ -353,7 +375,7 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
         sum.changed++;
     }
     if (errors) {
-        rc = ps && errors ? CS_EDATA : rc;
+        rc = CS_EDATA;
         for (size_t p = 0; p < periods.n; p++)
             if (ps[p].locked) rc = CS_ELOCKED;
         goto fail;
@@ -441,9 +463,6 @@ cs_status cs_store_values(cs_store *s, const cs_value_query *q, cs_value_fn fn, 
         cs_value v = {0};
         v.region = s->be->column_text(st, 1);
         if (q->region && cs__strmap_find(&subtree, v.region) < 0) continue;
-        cs__buf_reset(&s->scratch[0]);
-        cs__buf_append(&s->scratch[0], v.region);
-        v.region = cs__buf_str(&s->scratch[0]);
         v.revision = s->be->column_int(st, 0);
         v.period = s->be->column_text(st, 2);
         v.element = s->be->column_text(st, 3);
