@@ -47,9 +47,10 @@ test: build build-asan regions
 test-fast: build regions
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-bench: build
+bench: build regions
 	$(BUILD)/bench/bench_eval
 	$(BUILD)/bench/bench_import
+	bench/bench_serve.sh $(BUILD)/citystar $(CURDIR)
 
 fuzz: deps
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCITYSTAR_FUZZ=ON

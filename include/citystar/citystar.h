@@ -30,7 +30,10 @@ extern "C" {
     X(CS_EDB, "数据库错误 / database error")                                   \
     X(CS_ELOCKED, "本轮已锁定，不能修改 / the round is locked")                \
     X(CS_ESTATE, "当前状态不允许此操作 / not allowed in the current state")    \
-    X(CS_ECONFLICT, "与已有数据冲突 / conflicts with stored data")
+    X(CS_ECONFLICT, "与已有数据冲突 / conflicts with stored data")              \
+    X(CS_EAUTH, "用户名或密码错误 / wrong login or password")                  \
+    X(CS_ELIMIT, "尝试次数过多，请稍后再试 / too many attempts, try again later")  \
+    X(CS_EFORBIDDEN, "无权进行此操作 / not permitted")
 
 typedef enum {
 #define X(code, msg) code,

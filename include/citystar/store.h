@@ -211,6 +211,166 @@ typedef int (*cs_snapshot_fn)(void *ctx, const cs_snapshot *snap);
 cs_status cs_store_snapshots(cs_store *s, int64_t id, int with_results, cs_snapshot_fn fn, void *ctx,
                              cs_diag *diag);
 
+
+/* ---- Accounts and sessions --------------------------------------------------------------- */
+
+/* Roles. Every account is scoped to a region subtree (its region and everything below it). */
+#define CS_ROLE_PROVINCE_ADMIN "province_admin"
+#define CS_ROLE_CITY_ADMIN "city_admin"
+#define CS_ROLE_COUNTY_ADMIN "county_admin"
+#define CS_ROLE_REPORTER "reporter"    /* a department: writes only the elements of indicators it leads */
+#define CS_ROLE_EXPERT "expert"        /* reviews qualitative indicators, may override their points */
+#define CS_ROLE_AUDITOR "auditor"      /* reads everything in scope, including the audit log */
+
+typedef struct {
+    int64_t id;
+    const char *login, *name, *role, *region;
+    const char *department; /* reporters: the lead department (牵头部门) as printed; else "" */
+    int active;
+    const char *created_at, *changed_at;
+} cs_account;
+
+/* Whether role names one of the roles above. */
+int cs_role_valid(const char *role);
+
+/* Creates an account; the password is kept only as an Argon2id hash. *out_id (OUT, may be
+ * NULL). A login already taken is CS_ECONFLICT; a password shorter than 8 characters, an
+ * unknown role or region CS_EDATA. Audited. */
+cs_status cs_store_add_account(cs_store *s, const cs_account *a, const char *password, const char *actor,
+                               int64_t *out_id, cs_diag *diag);
+/* Changes an account: fields of changes that are NULL (strings) or negative (active) are kept;
+ * password NULL keeps it. Deactivating an account ends its sessions. Audited. */
+cs_status cs_store_update_account(cs_store *s, int64_t id, const cs_account *changes, const char *password,
+                                  const char *actor, cs_diag *diag);
+/* The account's own password change: current must match (else CS_EAUTH); every session of the
+ * account ends. Audited. */
+cs_status cs_store_change_password(cs_store *s, int64_t id, const char *current, const char *password, cs_diag *diag);
+/* One account by id (login NULL) or by login. Strings valid until the next call on s. */
+cs_status cs_store_account(cs_store *s, int64_t id, const char *login, cs_account *out, cs_diag *diag);
+typedef int (*cs_account_fn)(void *ctx, const cs_account *a);
+/* Accounts whose region is root or below it (NULL = all), by login. */
+cs_status cs_store_accounts(cs_store *s, const char *root, cs_account_fn fn, void *ctx, cs_diag *diag);
+
+/* Login limits: after CS_LOGIN_MAX_FAILURES failed attempts for one login, or 4× as many from
+ * one origin, within CS_LOGIN_WINDOW seconds, further attempts are refused (CS_ELIMIT) until
+ * the window has passed. */
+#define CS_LOGIN_MAX_FAILURES 5
+#define CS_LOGIN_WINDOW 900
+
+/* Checks a password and opens a session valid for ttl seconds: token (OUT, 64 hex characters,
+ * only its SHA-256 is stored) and csrf (OUT, 64 hex characters). Wrong login or password is
+ * CS_EAUTH (the same message for both); an inactive account CS_EAUTH too. */
+cs_status cs_store_login(cs_store *s, const char *login, const char *password, int64_t ttl, char token[65],
+                         char csrf[65], cs_account *out, cs_diag *diag);
+/* The account and CSRF token of a live session; CS_ENOTFOUND for an unknown or expired one. */
+cs_status cs_store_session(cs_store *s, const char *token, cs_account *out, char csrf[65], cs_diag *diag);
+/* Ends a session (unknown tokens are ignored). */
+cs_status cs_store_logout(cs_store *s, const char *token, const char *actor, cs_diag *diag);
+
+/* ---- Assessment rounds ----------------------------------------------------------------------- */
+
+/* Kinds: self-assessment (自评), mid-term review (中期考核), final acceptance (终期验收),
+ * progress update. */
+#define CS_ROUND_SELF "self"
+#define CS_ROUND_MIDTERM "midterm"
+#define CS_ROUND_FINAL "final"
+#define CS_ROUND_PROGRESS "progress"
+
+typedef struct {
+    int64_t id;
+    const char *framework, *region, *period, *kind;
+    const char *state;    /* open, submitted, returned, approved, closed */
+    int published;
+    const char *rating;   /* when closed: the rating awarded ("" for none) */
+    double total;         /* when closed */
+    int64_t snapshot_id;  /* when closed: the results it closed with */
+    const char *created_by, *created_at, *changed_at;
+} cs_assessment;
+
+/* Opens a round; (framework, region, period, kind) is unique (CS_ECONFLICT). Audited. */
+cs_status cs_store_add_assessment(cs_store *s, const cs_assessment *a, const char *actor, int64_t *out_id,
+                                  cs_diag *diag);
+cs_status cs_store_assessment(cs_store *s, int64_t id, cs_assessment *out, cs_diag *diag);
+typedef int (*cs_assessment_fn)(void *ctx, const cs_assessment *a);
+/* Rounds of regions root and below (NULL = all), of period (NULL = all), published only when
+ * asked, newest first. */
+cs_status cs_store_assessments(cs_store *s, const char *root, const char *period, int published_only,
+                               cs_assessment_fn fn, void *ctx, cs_diag *diag);
+
+/* One step of a round. The round's values are those of its region and period for elements[]
+ * (the caller names them: the framework's elements, or one indicator's for a return).
+ *   submit:  open/returned → submitted; draft/returned values → submitted, and every element of
+ *            elements[] without a value gets a submitted "未填报" value (nothing can be added while
+ *            the round is under review; a return reopens the returned elements)
+ *   return:  submitted/approved → returned, comment required; the values of elements[] → returned
+ *   approve: submitted → approved; submitted values → approved
+ *   close:   approved → closed; approved values → locked, and every element of elements[]
+ *            without a value gets a locked "未填报" value, so nothing can be written later;
+ *            snapshot, rating and total are stored with it
+ *   publish: closed → published (visible to the public)
+ * Anything else is CS_ESTATE naming the state; a closed round refuses every step but publish.
+ * *moved (OUT, may be NULL) counts values moved. Audited. */
+typedef struct {
+    const char *action;
+    const char *indicator;         /* return: the indicator returned ("" = whole round) */
+    const char *comment;
+    const char *const *elements;
+    size_t nelements;
+    const cs_snapshot *snapshot;   /* close: results to keep (saved as a snapshot) */
+    const char *rating;            /* close */
+    double total;                  /* close */
+    const char *actor;
+} cs_assessment_step;
+
+cs_status cs_store_assessment_step(cs_store *s, int64_t id, const cs_assessment_step *step, size_t *moved,
+                                   cs_diag *diag);
+
+typedef struct {
+    int64_t id, assessment_id;
+    const char *action, *indicator, *comment, *actor, *at;
+    int64_t moved;
+} cs_assessment_event;
+typedef int (*cs_assessment_event_fn)(void *ctx, const cs_assessment_event *e);
+/* The steps of a round, oldest first. */
+cs_status cs_store_assessment_events(cs_store *s, int64_t id, cs_assessment_event_fn fn, void *ctx, cs_diag *diag);
+
+/* Overrides: a reviewer's points for a qualitative indicator of a round, with a written
+ * reason (required: CS_EDATA without one). The latest override of an indicator counts; every
+ * one is kept. A closed round refuses (CS_ELOCKED). Audited. */
+typedef struct {
+    int64_t id, assessment_id;
+    const char *indicator;
+    double points;
+    const char *reason, *actor, *at;
+} cs_override;
+cs_status cs_store_add_override(cs_store *s, int64_t assessment_id, const char *indicator, double points,
+                                const char *reason, const char *actor, int64_t *out_id, cs_diag *diag);
+typedef int (*cs_override_fn)(void *ctx, const cs_override *o);
+/* Overrides of a round, oldest first. */
+cs_status cs_store_overrides(cs_store *s, int64_t assessment_id, cs_override_fn fn, void *ctx, cs_diag *diag);
+
+/* ---- Audit log -------------------------------------------------------------------------------- */
+
+/* Where the following writes come from ("cli", "203.0.113.7", …), recorded in the audit log. */
+void cs_store_set_origin(cs_store *s, const char *origin);
+
+typedef struct {
+    int64_t id;
+    const char *at, *actor, *origin, *action, *object;
+    const char *detail;    /* JSON: what changed, before and after */
+    const char *prev_sha256, *sha256;
+} cs_audit_entry;
+typedef int (*cs_audit_fn)(void *ctx, const cs_audit_entry *e);
+/* Entries with id > after_id, at most limit (0 = all), oldest first; newest first when
+ * newest_first is set (then after_id is "below this id", 0 = from the newest). */
+cs_status cs_store_audit(cs_store *s, int64_t after_id, size_t limit, int newest_first, cs_audit_fn fn, void *ctx,
+                         cs_diag *diag);
+/* Checks the whole chain: ids follow one another from 1, each entry's hash matches its
+ * content, and each names the hash of the one before. *count (OUT) entries checked, head (OUT)
+ * the last hash (keep it elsewhere to detect truncation); *broken (OUT) is the id of the first
+ * entry that fails, 0 when all is well, and diag says why. */
+cs_status cs_store_audit_verify(cs_store *s, int64_t *count, char head[65], int64_t *broken, cs_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

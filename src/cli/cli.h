@@ -29,6 +29,10 @@ typedef CS__VEC(const char *) str_vec;
 extern const char *cs__cli_frameworks_dir;
 extern const char *cs__cli_db;
 extern const char *cs__cli_user;
+/* Whether the database was named (--db or $CITYSTAR_DB) rather than the default. */
+extern int cs__cli_db_given;
+/* Whether the frameworks folder was named (--frameworks or $CITYSTAR_FRAMEWORKS). */
+extern int cs__cli_frameworks_given;
 
 /* Prints a usage error (fmt takes one %s) and returns EXIT_USAGE. */
 int cs__cli_usage_error(const char *fmt, const char *arg);
@@ -48,6 +52,13 @@ void cs__cli_print_explanation(const cs_results *res, size_t r, int ind);
 /* Splits a comma-separated list in place into out (items point into s). */
 void cs__cli_split_list(char *s, str_vec *out);
 
+/* Opens the store at --db (requiring the latest schema when need_schema); prints problems and
+ * returns NULL. */
+struct cs_store;
+struct cs_store *cs__cli_open_store(int need_schema);
+/* Prints diag, frees it and returns the exit code for rc. */
+int cs__cli_finish(cs_diag *d, cs_status rc);
+
 /* Commands on a store (store.c); each returns an exit code. */
 int cs__cli_cmd_db(int argc, char **argv);
 int cs__cli_cmd_region(int argc, char **argv);
@@ -60,6 +71,11 @@ int cs__cli_cmd_demo(int argc, char **argv);
 int cs__cli_score_store(int argc, char **argv);
 /* explain --region R --period P without --data: explains a stored region's points. */
 int cs__cli_explain_store(int argc, char **argv);
+/* Assessment rounds, accounts, the audit log and the server (server_cmds.c). */
+int cs__cli_cmd_assessment(int argc, char **argv);
+int cs__cli_cmd_user(int argc, char **argv);
+int cs__cli_cmd_audit(int argc, char **argv);
+int cs__cli_cmd_serve(int argc, char **argv);
 /* template --format xlsx. */
 int cs__cli_template_xlsx(int argc, char **argv);
 

@@ -55,6 +55,17 @@ static const char *usage_text =
     "                                          按库中数据评分 / score stored data (R and the regions below it)\n"
     "  snapshot list | snapshot show ID\n"
     "\n"
+    "评估轮次、账号、审计 / rounds, accounts, audit:\n"
+    "  round open --framework F --region R --period P --kind self|midterm|final|progress\n"
+    "  round list [--region R] [--period P] | round show ID\n"
+    "  round submit|approve|close|publish ID | round return ID --comment TEXT [--indicator CODE]\n"
+    "  round override ID --indicator CODE --points N --reason TEXT   专家调整定性指标得分 / override points\n"
+    "  user add LOGIN --name NAME --role ROLE --region R [--department D] (密码取自 $CITYSTAR_PASSWORD 或标准输入)\n"
+    "  user list | user set LOGIN [--name N] [--role R] [--region R] [--department D] [--active yes|no] [--password-stdin]\n"
+    "  audit verify | audit list [--limit N]  校验、查看审计日志 / verify or list the audit log\n"
+    "  serve [--config FILE.json] [--address A] [--port N] [--static DIR] [--threads N] [--access-log FILE|-]\n"
+    "                                          启动网页与接口服务 / run the web UI and JSON API\n"
+    "\n"
     "数据文件为 CSV：region,period,element,value（UTF-8 或 GBK，首行为表头）。\n"
     "The data file is CSV with a header row: region,period,element,value (UTF-8 or GBK).\n"
     "Frameworks are read from --frameworks DIR, $CITYSTAR_FRAMEWORKS, or " CS_FRAMEWORKS_DIR ".\n";
@@ -119,6 +130,8 @@ int cs__cli_flag(const option *opts, const char *name)
 const char *cs__cli_frameworks_dir;
 const char *cs__cli_db;
 const char *cs__cli_user;
+int cs__cli_db_given;
+int cs__cli_frameworks_given;
 
 static int looks_like_path(const char *s)
 {
@@ -611,13 +624,18 @@ static int global_options(int *argc, char **argv)
 int main(int argc, char **argv)
 {
     cs__cli_frameworks_dir = getenv("CITYSTAR_FRAMEWORKS");
+    cs__cli_frameworks_given = cs__cli_frameworks_dir && *cs__cli_frameworks_dir;
     if (!cs__cli_frameworks_dir || !*cs__cli_frameworks_dir) cs__cli_frameworks_dir = CS_FRAMEWORKS_DIR;
     cs__cli_db = getenv("CITYSTAR_DB");
+    cs__cli_db_given = cs__cli_db && *cs__cli_db;
     if (!cs__cli_db || !*cs__cli_db) cs__cli_db = "citystar.db";
     cs__cli_user = getenv("CITYSTAR_USER");
     if (!cs__cli_user || !*cs__cli_user) cs__cli_user = getenv("USER");
     if (!cs__cli_user || !*cs__cli_user) cs__cli_user = "unknown";
+    const char *db_before = cs__cli_db, *fw_before = cs__cli_frameworks_dir;
     if (global_options(&argc, argv)) return EXIT_USAGE;
+    if (cs__cli_db != db_before) cs__cli_db_given = 1;
+    if (cs__cli_frameworks_dir != fw_before) cs__cli_frameworks_given = 1;
     int i = 1;
     if (i >= argc) {
         fputs(usage_text, stderr);
@@ -666,5 +684,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "round")) return cs__cli_cmd_round(rest, args);
     if (!strcmp(cmd, "evidence")) return cs__cli_cmd_evidence(rest, args);
     if (!strcmp(cmd, "snapshot")) return cs__cli_cmd_snapshot(rest, args);
+    if (!strcmp(cmd, "user")) return cs__cli_cmd_user(rest, args);
+    if (!strcmp(cmd, "audit")) return cs__cli_cmd_audit(rest, args);
+    if (!strcmp(cmd, "serve")) return cs__cli_cmd_serve(rest, args);
     return cs__cli_usage_error("未知的命令 / unknown command '%s'", cmd);
 }

@@ -14,7 +14,7 @@
 #include "service/service.h"
 
 /* Opens the store (migrating it when asked); prints problems and returns NULL. */
-static cs_store *open_store(int need_schema)
+cs_store *cs__cli_open_store(int need_schema)
 {
     cs_diag *d = cs_diag_new();
     cs_store *s = NULL;
@@ -53,7 +53,7 @@ static int as_of_option(const option *opts, int64_t *out)
 }
 
 /* Prints diag and returns the exit code for rc. */
-static int finish(cs_diag *d, cs_status rc)
+int cs__cli_finish(cs_diag *d, cs_status rc)
 {
     cs_diag_print(d, stderr);
     cs_diag_free(d);
@@ -67,7 +67,7 @@ int cs__cli_cmd_db(int argc, char **argv)
 {
     if (argc < 1) return cs__cli_usage_error("db 需要子命令 init、migrate、status、backup 或 restore / db needs a subcommand%s", "");
     const char *sub = argv[0];
-    cs_store *s = open_store(0);
+    cs_store *s = cs__cli_open_store(0);
     if (!s) return EXIT_INPUT;
     cs_diag *d = cs_diag_new();
     cs_status rc = CS_OK;
@@ -107,7 +107,7 @@ int cs__cli_cmd_db(int argc, char **argv)
         return cs__cli_usage_error("未知的子命令 / unknown subcommand 'db %s'", sub);
     }
     cs_store_close(s);
-    return finish(d, rc);
+    return cs__cli_finish(d, rc);
 }
 
 /* ---- region ----------------------------------------------------------------------------------- */
@@ -130,7 +130,7 @@ int cs__cli_cmd_region(int argc, char **argv)
     const char *pos[2];
     int npos;
     if (cs__cli_parse_options(argc - 1, argv + 1, opts, pos, &npos, 2)) return EXIT_USAGE;
-    cs_store *s = open_store(1);
+    cs_store *s = cs__cli_open_store(1);
     if (!s) return EXIT_INPUT;
     cs_diag *d = cs_diag_new();
     cs_status rc = CS_OK;
@@ -176,7 +176,7 @@ int cs__cli_cmd_region(int argc, char **argv)
         return cs__cli_usage_error("未知的子命令 / unknown subcommand 'region %s'", sub);
     }
     cs_store_close(s);
-    return finish(d, rc);
+    return cs__cli_finish(d, rc);
 }
 
 /* ---- data --------------------------------------------------------------------------------------- */
@@ -215,7 +215,7 @@ static int data_import(int argc, char **argv)
     int nfws = 0;
     cs_framework **fws = load_catalog(&cat, &nfws);
     if (!fws) return EXIT_INPUT;
-    cs_store *s = open_store(1);
+    cs_store *s = cs__cli_open_store(1);
     if (!s) {
         cs__catalog_clear(&cat);
         cs__frameworks_free(fws, nfws);
@@ -302,7 +302,7 @@ static int data_export(int argc, char **argv, int history_cmd)
     if (!format) format = out && strlen(out) > 5 && !strcmp(out + strlen(out) - 5, ".xlsx") ? "xlsx" : "csv";
     if (strcmp(format, "csv") && strcmp(format, "xlsx")) return cs__cli_usage_error("--format 应为 csv 或 xlsx / unknown format '%s'", format);
     if (!strcmp(format, "xlsx") && !out) return cs__cli_usage_error("xlsx 需要 --output FILE / xlsx needs --output FILE%s", "");
-    cs_store *s = open_store(1);
+    cs_store *s = cs__cli_open_store(1);
     if (!s) return EXIT_INPUT;
     cs_diag *d = cs_diag_new();
     export_ctx e = {0};
@@ -333,7 +333,7 @@ static int data_export(int argc, char **argv, int history_cmd)
     cs__vec_free(&e.cells);
     cs__arena_release(&e.arena);
     cs_store_close(s);
-    return finish(d, rc);
+    return cs__cli_finish(d, rc);
 }
 
 static int put_stored(void *ctx, const cs_value *v)
@@ -366,7 +366,7 @@ static int data_set(int argc, char **argv)
     cs__catalog cat;
     int nfws = 0;
     cs_framework **fws = load_catalog(&cat, &nfws);
-    cs_store *s = fws ? open_store(1) : NULL;
+    cs_store *s = fws ? cs__cli_open_store(1) : NULL;
     int code = EXIT_INPUT;
     if (s) {
         cs_diag *d = cs_diag_new();
@@ -389,7 +389,7 @@ static int data_set(int argc, char **argv)
                 printf(sum.unchanged ? "没有变化 / unchanged\n" : "已保存为草稿 / saved as draft\n");
         }
         cs__records_clear(&recs);
-        code = finish(d, rc);
+        code = cs__cli_finish(d, rc);
         cs_store_close(s);
     }
     if (fws) {
@@ -411,7 +411,7 @@ static int data_state(int argc, char **argv, const char *to)
         return cs__cli_usage_error("需要 --region R 和 --period P / needs --region and --period%s", "");
     if (!strcmp(to, CS_STATE_RETURNED) && !cs__cli_opt(opts, "note"))
         return cs__cli_usage_error("退回需要说明原因：--note TEXT / returning needs a reason: --note TEXT%s", "");
-    cs_store *s = open_store(1);
+    cs_store *s = cs__cli_open_store(1);
     if (!s) return EXIT_INPUT;
     cs_diag *d = cs_diag_new();
     size_t moved = 0;
@@ -420,7 +420,7 @@ static int data_state(int argc, char **argv, const char *to)
     if (rc == CS_OK && moved) printf("%zu 个值已改为 %s / %zu values are now %s\n", moved, to, moved, to);
     else if (rc == CS_OK) printf("没有可改为 %s 的值 / no values could move to %s\n", to, to);
     cs_store_close(s);
-    return finish(d, rc);
+    return cs__cli_finish(d, rc);
 }
 
 typedef struct {
@@ -458,7 +458,7 @@ static int data_check(int argc, char **argv)
         return cs__cli_usage_error("data check 需要 --framework、--region 和 --period / needs --framework, --region and --period%s", "");
     cs_framework *fw = cs__cli_load_framework(cs__cli_opt(opts, "framework"));
     if (!fw) return EXIT_INPUT;
-    cs_store *s = open_store(1);
+    cs_store *s = cs__cli_open_store(1);
     if (!s) {
         cs_framework_free(fw);
         return EXIT_INPUT;
@@ -486,7 +486,7 @@ static int data_check(int argc, char **argv)
     cs_dataset_free(h.ds);
     cs_store_close(s);
     cs_framework_free(fw);
-    int code = finish(d, rc);
+    int code = cs__cli_finish(d, rc);
     return code ? code : gaps ? EXIT_INPUT : EXIT_OK;
 }
 
@@ -501,7 +501,7 @@ int cs__cli_cmd_demo(int argc, char **argv)
     cs_framework **fws = load_catalog(&cat, &nfws);
     if (!fws) return EXIT_INPUT;
     cs__catalog_clear(&cat);
-    cs_store *s = open_store(1);
+    cs_store *s = cs__cli_open_store(1);
     if (!s) {
         cs__frameworks_free(fws, nfws);
         return EXIT_INPUT;
@@ -518,7 +518,7 @@ int cs__cli_cmd_demo(int argc, char **argv)
     free(pl);
     cs_store_close(s);
     cs__frameworks_free(fws, nfws);
-    return finish(d, rc);
+    return cs__cli_finish(d, rc);
 }
 
 int cs__cli_cmd_data(int argc, char **argv)
@@ -541,6 +541,8 @@ int cs__cli_cmd_data(int argc, char **argv)
 
 int cs__cli_cmd_round(int argc, char **argv)
 {
+    if (argc >= 1 && strcmp(argv[0], "lock") && strcmp(argv[0], "unlock") && strcmp(argv[0], "status"))
+        return cs__cli_cmd_assessment(argc, argv);
     option opts[] = {{"note", 1, NULL, 0}, {NULL, 0, NULL, 0}};
     const char *pos[2];
     int npos;
@@ -549,7 +551,7 @@ int cs__cli_cmd_round(int argc, char **argv)
     const char *sub = argv[0];
     if (strcmp(sub, "lock") && strcmp(sub, "unlock") && strcmp(sub, "status"))
         return cs__cli_usage_error("未知的子命令 / unknown subcommand 'round %s'", sub);
-    cs_store *s = open_store(1);
+    cs_store *s = cs__cli_open_store(1);
     if (!s) return EXIT_INPUT;
     cs_diag *d = cs_diag_new();
     cs_status rc;
@@ -563,7 +565,7 @@ int cs__cli_cmd_round(int argc, char **argv)
                                 !strcmp(sub, "lock") ? "locked" : "open");
     }
     cs_store_close(s);
-    return finish(d, rc);
+    return cs__cli_finish(d, rc);
 }
 
 /* ---- evidence ---------------------------------------------------------------------------------- */
@@ -636,7 +638,7 @@ int cs__cli_cmd_evidence(int argc, char **argv)
         return cs__cli_usage_error("未知的子命令 / unknown subcommand 'evidence %s'", sub);
     if (!strcmp(sub, "add") && !evidence_target_ok(cs__cli_opt(opts, "element"), cs__cli_opt(opts, "indicator"), cs__cli_opt(opts, "framework")))
         return EXIT_INPUT;
-    cs_store *s = open_store(1);
+    cs_store *s = cs__cli_open_store(1);
     if (!s) return EXIT_INPUT;
     cs_diag *d = cs_diag_new();
     cs_status rc = CS_OK;
@@ -689,7 +691,7 @@ int cs__cli_cmd_evidence(int argc, char **argv)
         free(nc.name);
     }
     cs_store_close(s);
-    return finish(d, rc);
+    return cs__cli_finish(d, rc);
 }
 
 /* ---- snapshots ---------------------------------------------------------------------------------- */
@@ -717,12 +719,12 @@ int cs__cli_cmd_snapshot(int argc, char **argv)
         id = strtoll(argv[1], &end, 10);
         if (*end || id <= 0) return cs__cli_usage_error("快照编号应为正整数 / the snapshot id must be a positive number, not '%s'", argv[1]);
     }
-    cs_store *s = open_store(1);
+    cs_store *s = cs__cli_open_store(1);
     if (!s) return EXIT_INPUT;
     cs_diag *d = cs_diag_new();
     cs_status rc = cs_store_snapshots(s, id, show, print_snapshot, &show, d);
     cs_store_close(s);
-    return finish(d, rc);
+    return cs__cli_finish(d, rc);
 }
 
 /* ---- scoring stored data ------------------------------------------------------------------------- */
@@ -742,7 +744,7 @@ static cs_status stored_scoring_run(stored_scoring *x, const char *fw_id, const 
                                     int64_t as_of, int approved_only, cs_diag *d)
 {
     memset(x, 0, sizeof *x);
-    if (!(x->fw = cs__cli_load_framework(fw_id)) || !(x->s = open_store(1))) return CS_EIO;
+    if (!(x->fw = cs__cli_load_framework(fw_id)) || !(x->s = cs__cli_open_store(1))) return CS_EIO;
     cs_plan_compile(x->fw, &x->plan, NULL);
     cs_status rc = cs__score_store(x->s, x->plan, region, period, as_of, approved_only, &x->sc, d);
     x->scored = rc == CS_OK;
@@ -809,12 +811,7 @@ int cs__cli_score_store(int argc, char **argv)
         if (cs__cli_flag(opts, "save") && shown) {
             char *text = json_dumps(all, JSON_COMPACT | JSON_REAL_PRECISION(15));
             char fsha[65];
-            cs__buf fwtext = {0};
-            cs_diag *q = cs_diag_new();
-            if (cs__read_file(fw->file, &fwtext, 64u << 20, q) == CS_OK) cs__sha256_hex(fwtext.s, fwtext.len, fsha);
-            else snprintf(fsha, sizeof fsha, "unknown");
-            cs_diag_free(q);
-            cs__buf_free(&fwtext);
+            cs__fw_sha256(fw, fsha);
             cs_snapshot snap = {0, fw->id, fsha, cs__cli_opt(opts, "period"), cs__cli_opt(opts, "region"), sc.as_of, sc.data_sha256,
                                 (int)sc.nscope, cs__cli_user, NULL, cs__cli_opt(opts, "note"), text};
             int64_t id = 0;
@@ -825,7 +822,7 @@ int cs__cli_score_store(int argc, char **argv)
         json_decref(all);
     }
     stored_scoring_free(&x);
-    int code = finish(d, rc);
+    int code = cs__cli_finish(d, rc);
     return code ? code : shown ? EXIT_OK : EXIT_INPUT;
 }
 
@@ -863,7 +860,7 @@ int cs__cli_explain_store(int argc, char **argv)
         cs_diag_free(d);
         return EXIT_INPUT;
     }
-    int code = finish(d, rc);
+    int code = cs__cli_finish(d, rc);
     return code ? code : found ? EXIT_OK : EXIT_INPUT;
 }
 
@@ -922,7 +919,7 @@ int cs__cli_template_xlsx(int argc, char **argv)
     cs_store *s = NULL;
     struct stat st;
     int have_store = strstr(cs__cli_db, "://") || strchr(cs__cli_db, '=') || !stat(cs__cli_db, &st);
-    if (have_store) s = open_store(1);
+    if (have_store) s = cs__cli_open_store(1);
     if (s) {
         rc = cs_store_regions(s, cs__cli_opt(opts, "region"), fw->region_level, collect_ref, &l, d);
         if (rc == CS_OK && !l.refs.n)
@@ -947,5 +944,5 @@ int cs__cli_template_xlsx(int argc, char **argv)
     cs__buf_free(&out);
     cs_store_close(s);
     cs_framework_free(fw);
-    return finish(d, rc);
+    return cs__cli_finish(d, rc);
 }

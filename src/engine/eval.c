@@ -47,6 +47,53 @@ static void load_elements(const cs_plan *plan, const cs_dataset *ds, int period,
 
 cs_status cs_evaluate(const cs_plan *plan, const cs_dataset *ds, const char *period, cs_results **out)
 {
+    return cs__evaluate_with(plan, ds, period, NULL, 0, out);
+}
+
+/* Runs one stage over one block, stopping after each instruction that last writes an
+ * overridden points slot to put the reviewer's figure in place (keeping the computed one). */
+static void run_block(const cs_plan *plan, const cs__stage *st, cs_results *res, size_t off, size_t len, double *tv,
+                      uint8_t *tm)
+{
+    size_t n = res->n;
+    if (!res->nov) {
+        cs__vm_run(plan, st->code, st->ncode, res->v, res->m, n, off, len, tv, tm);
+        return;
+    }
+    int from = 0;
+    for (int k = 0; k < st->ncode; k++) {
+        int dst = st->code[k].dst, cut = 0;
+        for (size_t o = 0; o < res->nov && !cut; o++) {
+            if (plan->ind[res->ov[o].indicator].points != dst) continue;
+            cut = 1;
+            for (int later = k + 1; later < st->ncode && cut; later++) cut = st->code[later].dst != dst;
+        }
+        if (!cut) continue;
+        cs__vm_run(plan, st->code + from, k + 1 - from, res->v, res->m, n, off, len, tv, tm);
+        from = k + 1;
+        for (size_t o = 0; o < res->nov; o++) {
+            cs__applied_override *a = &res->ov[o];
+            if (plan->ind[a->indicator].points != dst || a->row < off || a->row >= off + len) continue;
+            size_t at = (size_t)dst * n + a->row;
+            a->computed = res->v[at];
+            a->computed_missing = res->m[at];
+            res->v[at] = a->points;
+            res->m[at] = 0;
+        }
+    }
+    if (from < st->ncode) cs__vm_run(plan, st->code + from, st->ncode - from, res->v, res->m, n, off, len, tv, tm);
+}
+
+const cs__applied_override *cs__res_override(const cs_results *res, size_t r, int i)
+{
+    for (size_t o = 0; o < res->nov; o++)
+        if (res->ov[o].row == r && res->ov[o].indicator == i) return &res->ov[o];
+    return NULL;
+}
+
+cs_status cs__evaluate_with(const cs_plan *plan, const cs_dataset *ds, const char *period, const cs__override *ov,
+                            size_t nov, cs_results **out)
+{
     *out = NULL;
     int p = cs__strmap_find(&ds->periods, period);
     cs_results *res = cs__xcalloc(1, sizeof *res);
@@ -62,6 +109,23 @@ cs_status cs_evaluate(const cs_plan *plan, const cs_dataset *ds, const char *per
     size_t n = res->n;
     res->regions = cs__xcalloc(n + 1, sizeof(char *));
     for (size_t i = 0; i < n; i++) res->regions[i] = cs__xstrdup(ds->regions.keys[rows[i]]);
+    /* overrides, by row; a later override of the same indicator replaces an earlier one */
+    res->ov = cs__xcalloc(nov + 1, sizeof *res->ov);
+    for (size_t o = 0; o < nov; o++) {
+        int reg = cs__strmap_find(&ds->regions, ov[o].region);
+        if (reg < 0 || ov[o].indicator < 0 || ov[o].indicator >= plan->fw->nindicators || plan->ind[ov[o].indicator].points < 0)
+            continue;
+        size_t row = n;
+        for (size_t i = 0; i < n && row == n; i++)
+            if (rows[i] == reg) row = i;
+        if (row == n) continue;
+        cs__applied_override *a = NULL;
+        for (size_t k = 0; k < res->nov && !a; k++)
+            if (res->ov[k].row == row && res->ov[k].indicator == ov[o].indicator) a = &res->ov[k];
+        if (!a) a = &res->ov[res->nov++];
+        free(a->reason);
+        *a = (cs__applied_override){row, ov[o].indicator, 0, 0, ov[o].points, cs__xstrdup(ov[o].reason ? ov[o].reason : "")};
+    }
     /* every slot is written before it is read: elements by load_elements, the rest by the plan */
     res->v = alloc_columns(sizeof(double) * ((size_t)plan->nslots * n + 1));
     res->m = alloc_columns((size_t)plan->nslots * n + 1);
@@ -77,7 +141,7 @@ cs_status cs_evaluate(const cs_plan *plan, const cs_dataset *ds, const char *per
             for (int k = 0; k < st->ncols; k++) cs__vm_column(&st->cols[k], res->v, res->m, n);
             for (size_t off = 0; off < n; off += CS__BLOCK) {
                 size_t len = n - off < CS__BLOCK ? n - off : CS__BLOCK;
-                cs__vm_run(plan, st->code, st->ncode, res->v, res->m, n, off, len, tv, tm);
+                run_block(plan, st, res, off, len, tv, tm);
             }
         }
         free(tv);
@@ -96,6 +160,8 @@ void cs_results_free(cs_results *res)
     free(res->period);
     free(res->v);
     free(res->m);
+    for (size_t o = 0; o < res->nov; o++) free(res->ov[o].reason);
+    free(res->ov);
     free(res);
 }
 

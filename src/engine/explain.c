@@ -379,12 +379,23 @@ static void list_all(const cs_results *res, const cs__criterion *cr, int n, cs__
     }
 }
 
+/* Indicator i's points as its rule computed them (before a reviewer's override). */
+static int rule_points(const cs_results *res, size_t r, int i, double *pts)
+{
+    const cs__applied_override *ov = cs__res_override(res, r, i);
+    if (ov) {
+        *pts = ov->computed;
+        return ov->computed_missing;
+    }
+    return cs__res_get(res, res->plan->ind[i].points, r, pts);
+}
+
 static void explain_tiers(const cs_results *res, size_t r, int i, cs__buf *out)
 {
     const cs__rule *rule = &res->plan->fw->indicators[i].rule;
     const cs__ind_slots *is = &res->plan->ind[i];
     double pts;
-    int miss = cs__res_get(res, is->points, r, &pts);
+    int miss = rule_points(res, r, i, &pts);
     int tier = cs__res_tier(res, r, i);
     append_sep(out);
     if (tier > 0) {
@@ -415,11 +426,25 @@ static void explain_tiers(const cs_results *res, size_t r, int i, cs__buf *out)
 
 void cs__explain_indicator(const cs_results *res, size_t r, int i, cs__buf *out)
 {
+    const cs__applied_override *ov = cs__res_override(res, r, i);
+    if (ov) {
+        /* the reviewer's figure first, then the rule's own explanation with its own figure */
+        cs__buf rule_text = {0};
+        cs__results_explain_rule(res, r, i, &rule_text);
+        cs__buf_printf(out, "评审专家调整为 %g 分（理由：%s）。按规则：%s", ov->points, ov->reason, cs__buf_str(&rule_text));
+        cs__buf_free(&rule_text);
+        return;
+    }
+    cs__results_explain_rule(res, r, i, out);
+}
+
+void cs__results_explain_rule(const cs_results *res, size_t r, int i, cs__buf *out)
+{
     const cs_framework *fw = res->plan->fw;
     const cs__indicator *ind = &fw->indicators[i];
     const cs__rule *rule = &ind->rule;
     double pts = 0;
-    int miss = res->plan->ind[i].points >= 0 ? cs__res_get(res, res->plan->ind[i].points, r, &pts) : 0;
+    int miss = res->plan->ind[i].points >= 0 ? rule_points(res, r, i, &pts) : 0;
     if (miss && (rule->kind != CS__RULE_TIERS || cs__res_tier(res, r, i) <= 0)) {
         cs__buf_append(out, "缺少数据（");
         explain_indicator_missing(res, r, ind, out);

@@ -19,23 +19,17 @@ typedef struct {
     int row;
 } table_reader;
 
-static void trim(char *s)
-{
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = '\0';
-    size_t k = 0;
-    while (s[k] == ' ' || s[k] == '\t') k++;
-    if (k) memmove(s, s + k, n - k + 1);
-}
-
+/* A field, trimmed of surrounding spaces and tabs (and carriage returns at its end), as a string
+ * in the table's arena. */
 static void on_field(void *data, size_t len, void *ctx)
 {
     table_reader *rd = ctx;
-    char *s = cs__xmalloc(len + 1);
-    if (len) memcpy(s, data, len);
-    s[len] = '\0';
-    trim(s);
-    cs__vec_push(&rd->cur, s);
+    const char *s = data;
+    len = s ? strnlen(s, len) : 0; /* a NUL ends the text, as in any C string */
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r')) len--;
+    size_t k = 0;
+    while (k < len && (s[k] == ' ' || s[k] == '\t')) k++;
+    cs__vec_push(&rd->cur, cs__arena_strndup(&rd->t->arena, len ? s + k : "", len - k));
 }
 
 static void on_row(int c, void *ctx)
@@ -43,10 +37,11 @@ static void on_row(int c, void *ctx)
     (void)c;
     table_reader *rd = ctx;
     rd->row++;
-    cs__table_row r = {rd->cur.items, (int)rd->cur.n, rd->row};
+    char **cells = cs__arena_alloc(&rd->t->arena, (rd->cur.n ? rd->cur.n : 1) * sizeof *cells);
+    if (rd->cur.n) memcpy(cells, rd->cur.items, rd->cur.n * sizeof *cells);
+    cs__table_row r = {cells, (int)rd->cur.n, rd->row};
     cs__vec_push(&rd->t->rows, r);
-    rd->cur.items = NULL;
-    rd->cur.n = rd->cur.cap = 0;
+    rd->cur.n = 0; /* the array is used again for the next row */
 }
 
 /* Converts GB18030 text to UTF-8; returns NULL when it is not valid GB18030 either, with the
@@ -112,6 +107,7 @@ cs_status cs__csv_read_table(const char *file, const char *buf, size_t len, cons
     }
     if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) buf += 3, len -= 3;
     table_reader rd = {out, {0}, 0};
+    out->in_arena = 1;
     struct csv_parser p;
     csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
     if (csv_parse(&p, buf, len, on_field, on_row, &rd) != len) {
@@ -122,7 +118,6 @@ cs_status cs__csv_read_table(const char *file, const char *buf, size_t len, cons
         rc = CS_EDATA;
     }
     csv_free(&p);
-    for (size_t i = 0; i < rd.cur.n; i++) free(rd.cur.items[i]);
     cs__vec_free(&rd.cur);
     free(converted);
     return rc;

@@ -60,6 +60,59 @@ const cs__element *const *cs__catalog_decls(const cs__catalog *cat, const char *
     return idx < 0 ? NULL : cat->decls[idx].items;
 }
 
+/* ---- The records' index ---------------------------------------------------------------------- */
+
+static size_t key_hash(cs__value_key k)
+{
+    uint64_t h = ((uint64_t)k.region << 32 | k.period) * 0x9e3779b97f4a7c15ull ^ (uint64_t)k.element * 0xc2b2ae3d27d4eb4full;
+    /* murmur3's finaliser: the low bits that pick the slot depend on every input bit */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return (size_t)h;
+}
+
+/* The index into r->values of the value at k, or -1. */
+static long index_find(const cs__records *r, cs__value_key k)
+{
+    if (!r->nslots) return -1;
+    for (size_t i = key_hash(k) & (r->nslots - 1);; i = (i + 1) & (r->nslots - 1)) {
+        if (!r->slots[i].at) return -1;
+        if (r->slots[i].key.region == k.region && r->slots[i].key.period == k.period && r->slots[i].key.element == k.element)
+            return (long)r->slots[i].at - 1;
+    }
+}
+
+/* Makes room in the index for n values in all without growing it again. */
+static void index_reserve(cs__records *r, size_t n)
+{
+    if (n * 2 <= r->nslots) return;
+    size_t ns = r->nslots ? r->nslots : 1024;
+    while (ns < n * 2) ns *= 2;
+    __typeof__(r->slots) slots = cs__xcalloc(ns, sizeof *slots);
+    for (size_t j = 0; j < r->nslots; j++) {
+        if (!r->slots[j].at) continue;
+        size_t i = key_hash(r->slots[j].key) & (ns - 1);
+        while (slots[i].at) i = (i + 1) & (ns - 1);
+        slots[i] = r->slots[j];
+    }
+    free(r->slots);
+    r->slots = slots;
+    r->nslots = ns;
+}
+
+/* Appends v at k (which must not be in the index yet) to the values. */
+static void records_add(cs__records *r, cs__value_key k, const cs_value_in *v)
+{
+    index_reserve(r, r->values.n + 1);
+    size_t i = key_hash(k) & (r->nslots - 1);
+    while (r->slots[i].at) i = (i + 1) & (r->nslots - 1);
+    r->slots[i].key = k;
+    r->slots[i].at = (uint32_t)r->values.n + 1;
+    cs__vec_push(&r->values, *v);
+    cs__vec_push(&r->keys, k);
+}
+
 /* ---- Reading a table ------------------------------------------------------------------------ */
 
 enum { C_REGION, C_PERIOD, C_ELEMENT, C_VALUE, C_NOTE, NCOLS };
@@ -171,7 +224,8 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
     if (c.errors) return CS_EDATA;
     out->is_data = 1;
 
-    cs__buf key = {0};
+    /* at most one value per row: the index and the arrays are sized once */
+    index_reserve(out, out->values.n + t->rows.n);
     for (size_t r = 1; r < t->rows.n; r++) {
         const cs__table_row *row = &t->rows.items[r];
         c.row = row->row;
@@ -194,8 +248,9 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
                 ok = 0;
             }
         if (!ok) continue;
-        int ndecl = 0;
-        const cs__element *const *decls = cs__catalog_decls(cat, cell[C_ELEMENT], &ndecl);
+        int eidx = cs__strmap_find(&cat->codes, cell[C_ELEMENT]);
+        int ndecl = eidx < 0 ? 0 : (int)cat->decls[eidx].n;
+        const cs__element *const *decls = eidx < 0 ? NULL : (const cs__element *const *)cat->decls[eidx].items;
         const cs__element *el = ndecl ? decls[0] : NULL;
         if (!el) {
             if (opts->strict) {
@@ -225,19 +280,17 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
         } else if (!parse_value(&c, decls, ndecl, cell[C_VALUE], vcol, &v.value)) {
             continue;
         }
-        cs__buf_reset(&key);
-        cs__buf_printf(&key, "%s\x1f%s\x1f%s", cell[C_REGION], cell[C_PERIOD], cell[C_ELEMENT]);
-        /* every key interned is pushed as a value just below: indexes agree */
-        size_t before = out->index.n;
-        int idx = cs__strmap_intern(&out->index, cs__buf_str(&key));
-        if (out->index.n == before) {
+        cs__value_key k = {(uint32_t)cs__strmap_intern(&out->regions, cell[C_REGION]),
+                           (uint32_t)cs__strmap_intern(&out->periods, cell[C_PERIOD]), (uint32_t)eidx};
+        long idx = index_find(out, k);
+        if (idx >= 0) {
             int first = out->values.items[idx].row;
             rerr(&c, col[C_ELEMENT] + 1, "地区 %s 年度 %s 的数据项 %s 重复（第 %d 行已有）/ duplicate value (first at row %d)",
                  cell[C_REGION], cell[C_PERIOD], cell[C_ELEMENT], first, first);
             continue;
         }
-        v.region = cs__arena_strdup(&out->arena, cell[C_REGION]);
-        v.period = cs__arena_strdup(&out->arena, cell[C_PERIOD]);
+        v.region = out->regions.keys[k.region];
+        v.period = out->periods.keys[k.period];
         v.element = el->code;
         v.note = col[C_NOTE] >= 0 && *cell[C_NOTE] ? cs__arena_strdup(&out->arena, cell[C_NOTE]) : NULL;
         v.row = row->row;
@@ -245,9 +298,8 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
         v.col_period = col[C_PERIOD] + 1;
         v.col_element = col[C_ELEMENT] + 1;
         v.col_value = vcol;
-        cs__vec_push(&out->values, v);
+        records_add(out, k, &v);
     }
-    cs__buf_free(&key);
     if (c.errors > 1000)
         cs__diag_add(diag, CS__ERROR, file, 0, 0, "共 %d 个错误，只列出前 1000 个 / %d errors, the first 1000 shown", c.errors, c.errors);
     return c.errors ? CS_EDATA : CS_OK;
@@ -256,65 +308,104 @@ cs_status cs__records_from_table(const char *file, const cs__table *t, const cs_
 void cs__records_clear(cs__records *r)
 {
     cs__vec_free(&r->values);
-    cs__strmap_free(&r->index);
+    cs__vec_free(&r->keys);
+    cs__strmap_free(&r->regions);
+    cs__strmap_free(&r->periods);
+    free(r->slots);
     cs__arena_release(&r->arena);
     memset(r, 0, sizeof *r);
 }
 
 /* ---- Checks across values ------------------------------------------------------------------- */
 
-/* The value of (region, period, element): from the records first, then from what is stored. */
-static int lookup(const cs__records *recs, cs__stored_fn stored, void *ctx, const char *region, const char *period,
-                  const char *element, double *out)
+/* The value of element (its catalog index, or -1) for the region of key in period (an index
+ * into recs->periods, or -1 when no row has that period): from the records first, then from what
+ * is stored. */
+static int lookup(const cs__records *recs, cs__stored_fn stored, void *ctx, cs__value_key key, long period,
+                  const char *period_text, long element, const char *element_code, double *out)
 {
-    char key[512];
-    snprintf(key, sizeof key, "%s\x1f%s\x1f%s", region, period, element);
-    int i = cs__strmap_find(&recs->index, key);
-    if (i >= 0) {
-        const cs_value_in *v = &recs->values.items[i];
-        if (v->is_missing) return 0;
-        *out = v->value;
-        return 1;
+    if (period >= 0 && element >= 0) {
+        long i = index_find(recs, (cs__value_key){key.region, (uint32_t)period, (uint32_t)element});
+        if (i >= 0) {
+            const cs_value_in *v = &recs->values.items[i];
+            if (v->is_missing) return 0;
+            *out = v->value;
+            return 1;
+        }
     }
-    return stored ? stored(ctx, region, period, element, out) : 0;
+    return stored ? stored(ctx, recs->regions.keys[key.region], period_text, element_code, out) : 0;
+}
+
+/* For each code of the catalog, the first declaration with at_most pairs (the same pair declared
+ * by several frameworks is checked once) and the catalog indexes of its denominators (-1 for a
+ * code the catalog lacks). */
+typedef struct {
+    const cs__element **decl; /* by code index; NULL when no declaration has pairs */
+    size_t *first;            /* by code index: where its denominators start in den */
+    CS__VEC(long) den;
+} at_most_plan;
+
+static void at_most_plan_init(at_most_plan *p, const cs__catalog *cat)
+{
+    memset(p, 0, sizeof *p);
+    p->decl = cs__xcalloc(cat->codes.n + 1, sizeof *p->decl);
+    p->first = cs__xcalloc(cat->codes.n + 1, sizeof *p->first);
+    for (size_t i = 0; i < cat->codes.n; i++) {
+        p->first[i] = p->den.n;
+        for (size_t d = 0; d < cat->decls[i].n && !p->decl[i]; d++) {
+            const cs__element *el = cat->decls[i].items[d];
+            if (!el->n_at_most) continue;
+            p->decl[i] = el;
+            for (int k = 0; k < el->n_at_most; k++) cs__vec_push(&p->den, (long)cs__strmap_find(&cat->codes, el->at_most[k]));
+        }
+    }
+}
+
+static void at_most_plan_clear(at_most_plan *p)
+{
+    free(p->decl);
+    free(p->first);
+    cs__vec_free(&p->den);
 }
 
 cs_status cs__records_check_at_most(const char *file, const cs__records *recs, const cs__catalog *cat,
                                     cs__stored_fn stored, void *ctx, cs_diag *diag)
 {
     ctx_t c = {file, diag, 0, 0};
+    at_most_plan plan;
+    at_most_plan_init(&plan, cat);
     for (size_t i = 0; i < recs->values.n; i++) {
         const cs_value_in *v = &recs->values.items[i];
-        if (v->is_missing) continue;
-        int ndecl = 0;
-        const cs__element *const *decls = cs__catalog_decls(cat, v->element, &ndecl);
-        for (int d = 0; d < ndecl; d++) {
-            const cs__element *el = decls[d];
-            for (int k = 0; k < el->n_at_most; k++) {
-                double den;
-                if (!lookup(recs, stored, ctx, v->region, v->period, el->at_most[k], &den) || v->value <= den) continue;
-                const cs__element *de = cs__catalog_find(cat, el->at_most[k], NULL);
-                c.row = v->row;
-                cs__buf a = {0}, b = {0};
-                cs__buf_number(&a, v->value, 6);
-                cs__buf_number(&b, den, 6);
-                rerr(&c, v->col_value, "“%s”（%s = %s）大于“%s”（%s = %s）/ %s is larger than %s", el->name, el->code, cs__buf_str(&a),
-                     de ? de->name : el->at_most[k], el->at_most[k], cs__buf_str(&b), el->code, el->at_most[k]);
-                cs__buf_free(&a);
-                cs__buf_free(&b);
-            }
-            /* the same pair declared by several frameworks is checked once */
-            if (el->n_at_most) break;
+        cs__value_key key = recs->keys.items[i];
+        const cs__element *el = plan.decl[key.element];
+        if (v->is_missing || !el) continue;
+        for (int k = 0; k < el->n_at_most; k++) {
+            double den;
+            if (!lookup(recs, stored, ctx, key, key.period, v->period, plan.den.items[plan.first[key.element] + (size_t)k],
+                        el->at_most[k], &den) ||
+                v->value <= den)
+                continue;
+            const cs__element *de = cs__catalog_find(cat, el->at_most[k], NULL);
+            c.row = v->row;
+            cs__buf a = {0}, b = {0};
+            cs__buf_number(&a, v->value, 6);
+            cs__buf_number(&b, den, 6);
+            rerr(&c, v->col_value, "“%s”（%s = %s）大于“%s”（%s = %s）/ %s is larger than %s", el->name, el->code, cs__buf_str(&a),
+                 de ? de->name : el->at_most[k], el->at_most[k], cs__buf_str(&b), el->code, el->at_most[k]);
+            cs__buf_free(&a);
+            cs__buf_free(&b);
         }
     }
+    at_most_plan_clear(&plan);
     /* a denominator lowered below a numerator that is stored but not in the records (the loop
      * above checked those): the error names the denominator's row */
     if (stored) {
         cs__strmap pairs = {0}; /* numerator \x1f denominator, each pair once */
-        cs__strmap denoms = {0}; /* denominator code → its first pair */
         CS__VEC(const cs__element *) nums = {0};
+        CS__VEC(long) num_code = {0}; /* the numerator's catalog index */
         CS__VEC(int) next = {0};  /* the next pair with the same denominator, -1 at the end */
-        CS__VEC(int) first = {0}; /* by denominator index */
+        int *first = cs__xcalloc(cat->codes.n + 1, sizeof *first); /* by the denominator's code index */
+        for (size_t i = 0; i < cat->codes.n; i++) first[i] = -1;
         char key[512];
         for (size_t i = 0; i < cat->codes.n; i++)
             for (size_t d = 0; d < cat->decls[i].n; d++) {
@@ -324,24 +415,23 @@ cs_status cs__records_check_at_most(const char *file, const cs__records *recs, c
                     size_t before = pairs.n;
                     cs__strmap_intern(&pairs, key);
                     if (pairs.n == before) continue;
-                    size_t nd = denoms.n;
-                    int di = cs__strmap_intern(&denoms, el->at_most[k]);
-                    if (denoms.n != nd) cs__vec_push(&first, -1);
+                    int di = cs__strmap_find(&cat->codes, el->at_most[k]);
+                    if (di < 0) continue; /* a denominator no row can bring */
                     cs__vec_push(&nums, el);
-                    cs__vec_push(&next, first.items[di]);
-                    first.items[di] = (int)nums.n - 1;
+                    cs__vec_push(&num_code, (long)i);
+                    cs__vec_push(&next, first[di]);
+                    first[di] = (int)nums.n - 1;
                 }
             }
         for (size_t i = 0; i < recs->values.n; i++) {
             const cs_value_in *v = &recs->values.items[i];
+            cs__value_key vk = recs->keys.items[i];
             if (v->is_missing) continue;
-            int di = cs__strmap_find(&denoms, v->element);
-            for (int p = di >= 0 ? first.items[di] : -1; p >= 0; p = next.items[p]) {
+            for (int p = first[vk.element]; p >= 0; p = next.items[p]) {
                 const cs__element *ne = nums.items[p];
                 double num;
-                snprintf(key, sizeof key, "%s\x1f%s\x1f%s", v->region, v->period, ne->code);
-                if (cs__strmap_find(&recs->index, key) >= 0 || !stored(ctx, v->region, v->period, ne->code, &num) ||
-                    num <= v->value)
+                if (index_find(recs, (cs__value_key){vk.region, vk.period, (uint32_t)num_code.items[p]}) >= 0 ||
+                    !stored(ctx, v->region, v->period, ne->code, &num) || num <= v->value)
                     continue;
                 const cs__element *de = cs__catalog_find(cat, v->element, NULL);
                 c.row = v->row;
@@ -357,9 +447,9 @@ cs_status cs__records_check_at_most(const char *file, const cs__records *recs, c
         }
         cs__strmap_free(&pairs);
         cs__vec_free(&nums);
+        cs__vec_free(&num_code);
         cs__vec_free(&next);
-        cs__vec_free(&first);
-        cs__strmap_free(&denoms);
+        free(first);
     }
     return c.errors ? CS_EDATA : CS_OK;
 }
@@ -393,14 +483,21 @@ int cs__dataset_median(const cs_dataset *ds, const char *period, const char *ele
 void cs__records_warn(const char *file, const cs__records *recs, const cs__catalog *cat, cs__stored_fn stored,
                       void *ctx, cs__median_fn median, void *mctx, cs_diag *diag)
 {
+    /* the year before each period of the records, and its index among them (-1: no row has it) */
+    size_t np = recs->periods.n;
+    char (*prev)[16] = cs__xcalloc(np + 1, sizeof *prev);
+    long *prev_at = cs__xcalloc(np + 1, sizeof *prev_at);
+    for (size_t p = 0; p < np; p++)
+        prev_at[p] = cs__period_previous(recs->periods.keys[p], prev[p], sizeof prev[p]) ? cs__strmap_find(&recs->periods, prev[p]) : -2;
     for (size_t i = 0; i < recs->values.n; i++) {
         const cs_value_in *v = &recs->values.items[i];
-        const cs__element *el = cs__catalog_find(cat, v->element, NULL);
-        if (v->is_missing || !el || el->type == CS__ELEM_BOOLEAN) continue;
-        char prev[16];
+        cs__value_key key = recs->keys.items[i];
+        const cs__element *el = cat->decls[key.element].items[0];
+        if (v->is_missing || el->type == CS__ELEM_BOOLEAN) continue;
         double before;
-        if (el->yoy_factor > 1 && cs__period_previous(v->period, prev, sizeof prev) &&
-            lookup(recs, stored, ctx, v->region, prev, v->element, &before) && before > 0 && v->value >= 0) {
+        if (el->yoy_factor > 1 && prev_at[key.period] > -2 &&
+            lookup(recs, stored, ctx, key, prev_at[key.period], prev[key.period], key.element, v->element, &before) && before > 0 &&
+            v->value >= 0) {
             double ratio = v->value / before;
             if (ratio > el->yoy_factor || ratio < 1 / el->yoy_factor) {
                 cs__buf a = {0}, b = {0};
@@ -408,7 +505,7 @@ void cs__records_warn(const char *file, const cs__records *recs, const cs__catal
                 cs__buf_number(&b, before, 6);
                 cs__diag_add(diag, CS__WARNING, file, v->row, v->col_value,
                              "“%s”（%s）从 %s 年的 %s 变为 %s，变化超过 %g 倍，请核实 / %s changed by more than %g× year on year",
-                             el->name, el->code, prev, cs__buf_str(&b), cs__buf_str(&a), el->yoy_factor, el->code,
+                             el->name, el->code, prev[key.period], cs__buf_str(&b), cs__buf_str(&a), el->yoy_factor, el->code,
                              el->yoy_factor);
                 cs__buf_free(&a);
                 cs__buf_free(&b);
@@ -427,4 +524,6 @@ void cs__records_warn(const char *file, const cs__records *recs, const cs__catal
             cs__buf_free(&b);
         }
     }
+    free(prev);
+    free(prev_at);
 }

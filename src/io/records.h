@@ -31,11 +31,25 @@ const cs__element *cs__catalog_find(const cs__catalog *cat, const char *code, in
 /* Every declaration of code (*n of them, 0 and NULL when no framework declares it). */
 const cs__element *const *cs__catalog_decls(const cs__catalog *cat, const char *code, int *n);
 
-/* Checked values; strings live in the arena. */
+/* Where a value sits, as small numbers: its region and period as indexes into the records'
+ * regions and periods, its element as the index of its code in the catalog. */
+typedef struct {
+    uint32_t region, period, element;
+} cs__value_key;
+
+/* Checked values; their strings live in the arena and the maps below. The cross-value checks
+ * must be given the catalog the records were read with. */
 typedef struct {
     cs__arena arena;
     CS__VEC(cs_value_in) values;
-    cs__strmap index;     /* region \x1f period \x1f element → index into values */
+    CS__VEC(cs__value_key) keys; /* by value */
+    cs__strmap regions;   /* region codes and periods of the rows, by first appearance: */
+    cs__strmap periods;   /* the values' region and period strings are these keys */
+    struct {
+        cs__value_key key;
+        uint32_t at;      /* index into values + 1; 0 = an empty slot */
+    } *slots;             /* open addressing, (region, period, element) → value: finds */
+    size_t nslots;        /* duplicates, and the figures cross-value checks need */
     size_t ignored;       /* rows of elements no framework of the catalog declares (not strict) */
     size_t empty;         /* rows left out because their value cell is empty (skip_empty) */
     int is_data;          /* the table had a data header (region/period/element/value) */

@@ -18,6 +18,11 @@ typedef struct {
 typedef struct {
     char *name;           /* worksheet name, or NULL for a CSV file */
     CS__VEC(cs__table_row) rows; /* rows in source order; fully empty rows may be left out */
+    /* A reader that sets in_arena allocates the cells and each row's array of cells in arena
+     * (the CSV reader: a million cells cost no million mallocs); otherwise each cell and each
+     * row's array is its own allocation (XLSX reader, tables built by hand). */
+    cs__arena arena;
+    int in_arena;
 } cs__table;
 
 /* Frees everything a table owns (not the table struct itself). */
@@ -39,7 +44,7 @@ cs_status cs__xlsx_read(const char *path, cs__table **tables, int *ntables, cs_d
 cs_status cs__xlsx_read_buffer(const char *name, const void *buf, size_t len, cs__table **tables, int *ntables,
                                cs_diag *diag);
 
-/* Reads a CSV file into one table. The encoding is "auto" (UTF-8 with or without BOM, otherwise
+/* Reads a CSV file into one table (out, which must be empty). The encoding is "auto" (UTF-8 with or without BOM, otherwise
  * GB18030/GBK), "utf-8" or "gb18030"/"gbk"; a file that does not decode is an error naming the
  * first bad byte's row. Fields are trimmed of surrounding spaces. */
 cs_status cs__csv_read_table(const char *file, const char *buf, size_t len, const char *encoding, cs__table *out,

@@ -746,13 +746,15 @@ static int read_sheet(reader *rd, const char *name, const char *path, cs__table 
 void cs__table_clear(cs__table *t)
 {
     if (!t) return;
-    for (size_t r = 0; r < t->rows.n; r++) {
+    for (size_t r = 0; r < t->rows.n && !t->in_arena; r++) {
         cs__table_row *row = &t->rows.items[r];
         for (int c = 0; c < row->ncells; c++)
             if (row->cells[c] != empty_cell) free(row->cells[c]);
         free(row->cells);
     }
     cs__vec_free(&t->rows);
+    cs__arena_release(&t->arena);
+    t->in_arena = 0;
     free(t->name);
     t->name = NULL;
 }

@@ -83,6 +83,11 @@ json_t *cs__json_result(const cs_results *res, size_t r)
                 json_array_append_new(missing, json_string(ind->code));
             }
         }
+        const cs__applied_override *ov = cs__res_override(res, r, i);
+        if (ov)
+            json_object_set_new(j, "override",
+                                json_pack("{s:o, s:o, s:s}", "computed_points", num_or_null(ov->computed_missing, ov->computed),
+                                          "points", jnum(ov->points), "reason", ov->reason));
         int tier = cs__res_tier(res, r, i);
         json_object_set_new(j, "tier", tier > 0 ? json_string(ind->rule.tiers[tier - 1].level) : json_null());
         if (ind->value_sym >= 0) {

@@ -68,12 +68,24 @@ typedef struct {
     uint8_t *mask[5];          /* by level rank: which regions of ds are of that level */
     cs__strmap medians_known;  /* period \x1f element \x1f level */
     CS__VEC(double) medians;   /* NAN when there are too few peers */
+    /* the same by the addresses of a value's period and element strings (the records keep one
+     * copy of each), so that a value's median is found without formatting a key */
+    struct {
+        const char *period, *element;
+        int level, at;         /* at: index into medians + 1; 0 = an empty slot */
+    } *by_ptr;
+    size_t nby_ptr, nslots;
+    const char *last_region;   /* the region of the last value asked about, and its level */
+    int last_level;
 } stored_ctx;
 
 static int stored_lookup(void *ctx, const char *region, const char *period, const char *element, double *v)
 {
     stored_ctx *c = ctx;
-    return cs_dataset_get(c->ds, region, period, element, v);
+    /* most lookups of a first import ask for a year nothing is stored of: skip hashing for them */
+    size_t np = cs_dataset_period_count(c->ds), p = 0;
+    while (p < np && strcmp(cs_dataset_period(c->ds, p), period)) p++;
+    return p < np && cs_dataset_get(c->ds, region, period, element, v);
 }
 
 static int put_in_ds(void *ctx, const cs_value *v)
@@ -95,12 +107,61 @@ static int level_of(stored_ctx *c, const char *region)
     return c->level_of.items[i];
 }
 
+static size_t ptr_hash(const char *a, const char *b, int level)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)a * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)(uintptr_t)b * 0xc2b2ae3d27d4eb4full) ^ (uint64_t)level;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return (size_t)h;
+}
+
+static int median_by_key(stored_ctx *c, const cs_value_in *v, int lv);
+
 /* The median among regions of v's level, computed once per period, element and level. */
 static int median_of_peers(void *ctx, const cs_value_in *v, double *med)
 {
     stored_ctx *c = ctx;
-    int lv = level_of(c, v->region);
+    if (v->region != c->last_region) {
+        c->last_level = level_of(c, v->region);
+        c->last_region = v->region;
+    }
+    int lv = c->last_level;
     if (lv < 0) return 0;
+    if ((c->nby_ptr + 1) * 2 > c->nslots) {
+        size_t ns = c->nslots ? c->nslots * 2 : 256;
+        __typeof__(c->by_ptr) slots = cs__xcalloc(ns, sizeof *slots);
+        for (size_t j = 0; j < c->nslots; j++) {
+            if (!c->by_ptr[j].at) continue;
+            size_t i = ptr_hash(c->by_ptr[j].period, c->by_ptr[j].element, c->by_ptr[j].level) & (ns - 1);
+            while (slots[i].at) i = (i + 1) & (ns - 1);
+            slots[i] = c->by_ptr[j];
+        }
+        free(c->by_ptr);
+        c->by_ptr = slots;
+        c->nslots = ns;
+    }
+    size_t i = ptr_hash(v->period, v->element, lv) & (c->nslots - 1);
+    for (; c->by_ptr[i].at; i = (i + 1) & (c->nslots - 1))
+        if (c->by_ptr[i].period == v->period && c->by_ptr[i].element == v->element && c->by_ptr[i].level == lv) {
+            *med = c->medians.items[c->by_ptr[i].at - 1];
+            return !isnan(*med);
+        }
+    /* the slot found empty above is still free: median_by_key does not touch by_ptr */
+    int k = median_by_key(c, v, lv);
+    c->by_ptr[i].period = v->period;
+    c->by_ptr[i].element = v->element;
+    c->by_ptr[i].level = lv;
+    c->by_ptr[i].at = k + 1;
+    c->nby_ptr++;
+    *med = c->medians.items[k];
+    return !isnan(*med);
+}
+
+/* The index into c->medians of the median of v's period and element among regions of level lv,
+ * found by the text of the key (computed when new). */
+static int median_by_key(stored_ctx *c, const cs_value_in *v, int lv)
+{
     char key[512];
     snprintf(key, sizeof key, "%s\x1f%s\x1f%d", v->period, v->element, lv);
     size_t before = c->medians_known.n;
@@ -115,8 +176,7 @@ static int median_of_peers(void *ctx, const cs_value_in *v, double *med)
         if (!cs__dataset_median(c->ds, v->period, v->element, c->mask[lv], &m)) m = NAN;
         cs__vec_push(&c->medians, m);
     }
-    *med = c->medians.items[k];
-    return !isnan(*med);
+    return k;
 }
 
 /* ---- Import ------------------------------------------------------------------------------- */
@@ -126,23 +186,43 @@ cs_status cs__import_file(cs_store *s, const cs__catalog *cat, const char *path,
 {
     memset(res, 0, sizeof *res);
     cs__buf bytes = {0};
+    cs_status rc = cs__read_file(path, &bytes, 512u << 20, diag);
+    if (rc == CS_OK) rc = cs__import_buffer(s, cat, path, cs__buf_str(&bytes), bytes.len, o, res, diag);
+    cs__buf_free(&bytes);
+    return rc;
+}
+
+cs_status cs__import_buffer(cs_store *s, const cs__catalog *cat, const char *path, const void *data, size_t len,
+                            const cs__import_opts *o, cs__import_result *res, cs_diag *diag)
+{
+    memset(res, 0, sizeof *res);
     cs__table *tables = NULL;
     int ntables = 0;
-    cs__records recs = {0};
-    stored_ctx sc = {0};
-    cs_status rc = cs__read_file(path, &bytes, 512u << 20, diag);
-    if (rc != CS_OK) goto out;
+    cs_status rc;
     char sha[65];
-    cs__sha256_hex(cs__buf_str(&bytes), bytes.len, sha);
-    res->is_xlsx = bytes.len >= 4 && !memcmp(bytes.s, "PK\x03\x04", 4);
-    if (res->is_xlsx) {
-        rc = cs__xlsx_read_buffer(path, bytes.s, bytes.len, &tables, &ntables, diag);
+    cs__sha256_hex(data, len, sha);
+    int is_xlsx = len >= 4 && !memcmp(data, "PK\x03\x04", 4);
+    if (is_xlsx) {
+        rc = cs__xlsx_read_buffer(path, data, len, &tables, &ntables, diag);
     } else {
         tables = cs__xcalloc(1, sizeof *tables);
         ntables = 1;
-        rc = cs__csv_read_table(path, cs__buf_str(&bytes), bytes.len, o->encoding, &tables[0], diag);
+        rc = cs__csv_read_table(path, data, len, o->encoding, &tables[0], diag);
     }
-    if (rc != CS_OK) goto out;
+    if (rc == CS_OK) rc = cs__import_tables(s, cat, path, tables, ntables, sha, o, res, diag);
+    res->is_xlsx = is_xlsx;
+    cs__tables_free(tables, ntables);
+    return rc;
+}
+
+cs_status cs__import_tables(cs_store *s, const cs__catalog *cat, const char *path, const cs__table *tables, int ntables,
+                            const char *sha, const cs__import_opts *o, cs__import_result *res, cs_diag *diag)
+{
+    memset(res, 0, sizeof *res);
+    cs__records recs = {0};
+    stored_ctx sc = {0};
+    cs_status rc = CS_OK;
+    res->is_xlsx = ntables > 0 && tables[0].name != NULL;
 
     /* every sheet with a data header contributes rows; others (instructions) are skipped */
     cs__records_opts ro = {1, res->is_xlsx, 1, res->is_xlsx, NULL};
@@ -175,10 +255,10 @@ cs_status cs__import_file(cs_store *s, const cs__catalog *cat, const char *path,
     sc.s = s;
     sc.diag = diag;
     cs__strmap periods = {0};
-    for (size_t i = 0; i < recs.values.n; i++) {
+    for (size_t i = 0; i < recs.periods.n; i++) {
         char prev[16];
-        cs__strmap_intern(&periods, recs.values.items[i].period);
-        if (cs__period_previous(recs.values.items[i].period, prev, sizeof prev)) cs__strmap_intern(&periods, prev);
+        cs__strmap_intern(&periods, recs.periods.keys[i]);
+        if (cs__period_previous(recs.periods.keys[i], prev, sizeof prev)) cs__strmap_intern(&periods, prev);
     }
     for (size_t p = 0; p < periods.n && rc == CS_OK; p++) {
         cs_value_query q = {NULL, periods.keys[p], NULL, 0, 0};
@@ -191,14 +271,26 @@ cs_status cs__import_file(cs_store *s, const cs__catalog *cat, const char *path,
     /* peers include the new figures (only of elements compared with their peers) */
     for (size_t i = 0; i < recs.values.n; i++) {
         const cs_value_in *v = &recs.values.items[i];
-        const cs__element *el = cs__catalog_find(cat, v->element, NULL);
-        if (!v->is_missing && el && el->peer_factor > 1) cs_dataset_set(sc.ds, v->region, v->period, v->element, v->value);
+        const cs__element *el = cat->decls[recs.keys.items[i].element].items[0];
+        if (!v->is_missing && el->peer_factor > 1) cs_dataset_set(sc.ds, v->region, v->period, v->element, v->value);
     }
     size_t before = cs_diag_count(diag);
     cs__records_warn(path, &recs, cat, stored_lookup, &sc, median_of_peers, &sc, diag);
     res->warnings = cs_diag_count(diag) - before;
 
-    cs_source src = {"file", path, sha, o->actor, o->note, o->dry_run, o->progress, o->progress_ctx};
+    /* values the caller may not write refuse the whole import */
+    for (size_t i = 0; o->allow && i < recs.values.n; i++) {
+        const cs_value_in *v = &recs.values.items[i];
+        const char *why = o->allow(o->allow_ctx, v);
+        if (why) {
+            cs__diag_add(diag, CS__ERROR, path, v->row, v->col_element, "%s（地区 %s，数据项 %s）/ region %s, element %s", why,
+                         v->region, v->element, v->region, v->element);
+            rc = CS_EFORBIDDEN;
+        }
+    }
+    if (rc != CS_OK) goto out;
+    cs_source src = {o->source_kind ? o->source_kind : "file", path, sha, o->actor, o->note, o->dry_run, o->progress,
+                     o->progress_ctx};
     rc = cs_store_put_values(s, &src, recs.values.items, recs.values.n, &res->put, diag);
 out:
     if (sc.ds) cs_dataset_free(sc.ds);
@@ -206,9 +298,8 @@ out:
     cs__vec_free(&sc.level_of);
     cs__strmap_free(&sc.medians_known);
     cs__vec_free(&sc.medians);
+    free(sc.by_ptr);
     for (int i = 0; i < 5; i++) free(sc.mask[i]);
     cs__records_clear(&recs);
-    cs__tables_free(tables, ntables);
-    cs__buf_free(&bytes);
     return rc;
 }

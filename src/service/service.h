@@ -27,6 +27,11 @@ typedef struct {
     int dry_run;          /* check and count, write nothing */
     void (*progress)(void *ctx, size_t written, size_t total); /* may be NULL */
     void *progress_ctx;
+    const char *source_kind; /* "file" (NULL), "api" or "form" */
+    /* May the caller write this value? NULL = yes, else the reason (reported at the value's row;
+     * any refusal imports nothing). May be NULL. */
+    const char *(*allow)(void *ctx, const cs_value_in *v);
+    void *allow_ctx;
 } cs__import_opts;
 
 typedef struct {
@@ -44,6 +49,13 @@ typedef struct {
  * outliers) do not stop the import. */
 cs_status cs__import_file(cs_store *s, const cs__catalog *cat, const char *path, const cs__import_opts *o,
                           cs__import_result *res, cs_diag *diag);
+
+/* The same from bytes in memory (an upload); name labels messages and the source. */
+cs_status cs__import_buffer(cs_store *s, const cs__catalog *cat, const char *name, const void *bytes, size_t len,
+                            const cs__import_opts *o, cs__import_result *res, cs_diag *diag);
+/* The same from tables already read (e.g. a JSON request turned into rows); sha256 may be NULL. */
+cs_status cs__import_tables(cs_store *s, const cs__catalog *cat, const char *name, const cs__table *tables, int ntables,
+                            const char *sha256, const cs__import_opts *o, cs__import_result *res, cs_diag *diag);
 
 /* ---- Regions ---------------------------------------------------------------------------------- */
 
@@ -71,6 +83,34 @@ typedef struct {
 cs_status cs__score_store(cs_store *s, const cs_plan *plan, const char *region, const char *period, int64_t as_of,
                           int approved_only, cs__store_scores *out, cs_diag *diag);
 void cs__store_scores_free(cs__store_scores *sc);
+
+/* ---- Assessment rounds ---------------------------------------------------------------------- */
+
+/* SHA-256 of the framework's file ("unknown" when it cannot be read). */
+void cs__fw_sha256(const cs_framework *fw, char out[65]);
+/* Whether some indicator of fws is led by department (牵头部门, as printed). */
+int cs__department_known(cs_framework *const *fws, int n, const char *department);
+/* The framework with id among fws, NULL when none. */
+const cs_framework *cs__fw_find(cs_framework *const *fws, int n, const char *id);
+/* Whether indicator i is qualitative: a tiers rule that reads only yes/no elements (the points
+ * follow from a judgement, so a reviewer may override them). */
+int cs__indicator_qualitative(const cs_framework *fw, int i);
+/* The element codes of a round: every element of fw (indicator -1), or those indicator reads.
+ * *out (OUT) is an array the caller frees (the strings belong to fw). */
+size_t cs__round_elements(const cs_framework *fw, int indicator, const char ***out);
+/* The overrides of round a, as the engine takes them (latest per indicator wins); strings in arena. */
+cs_status cs__round_overrides(cs_store *s, const cs_framework *fw, const cs_assessment *a, cs__arena *arena,
+                              cs__override **out, size_t *n, cs_diag *diag);
+/* Scores round a (its region and period, with its overrides): *sc holds the data read and the
+ * results without overrides, *res (OUT, freed with cs_results_free) the results with them, *row
+ * the round's region in *res. On error nothing needs freeing. */
+cs_status cs__score_round(cs_store *s, const cs_plan *plan, const cs_assessment *a, int approved_only,
+                          cs__store_scores *sc, cs_results **res, size_t *row, cs_diag *diag);
+/* Closes round id: scores its approved data with its overrides, keeps the results as a
+ * snapshot, awards the rating reached and locks the round's values. *rating_out (OUT, may be
+ * NULL, caller frees) and *total_out (may be NULL). */
+cs_status cs__round_close(cs_store *s, const cs_plan *plan, int64_t id, const char *actor, char **rating_out,
+                          double *total_out, cs_diag *diag);
 
 /* ---- Demo data ---------------------------------------------------------------------------------- */
 

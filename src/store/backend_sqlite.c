@@ -13,9 +13,24 @@ struct cs__db {
     char *target;
 };
 
+/* A statement keeps two copy buffers per parameter for short texts: bind_text copies the text
+ * into the one the parameter is not bound to and binds it SQLITE_STATIC, so rebinding reuses
+ * memory instead of SQLite allocating and freeing a copy per bind (a large import binds millions
+ * of short texts). The buffer a parameter is bound to is never written, so a refused bind (a
+ * statement not reset) leaves the old binding intact; buffers live until the statement is
+ * finalized. */
+#define PARAM_COPY_MAX 256 /* longer texts (and blobs) are bound SQLITE_TRANSIENT */
+typedef struct {
+    char *s[2];
+    size_t cap[2];
+    int bound; /* which of s[] the parameter was last bound to */
+} param_buf;
+
 struct cs__stmt {
     cs__db *db;
     sqlite3_stmt *h;
+    param_buf *params; /* by parameter number, [0] unused; NULL until a short text is bound */
+    int nparams;
 };
 
 static void db_error(cs__db *db, cs_diag *diag, const char *what)
@@ -101,8 +116,28 @@ static cs_status sq_prepare(cs__db *db, const char *sql, cs__stmt **out, cs_diag
 
 static void sq_bind_text(cs__stmt *st, int i, const char *s)
 {
-    if (s) sqlite3_bind_text(st->h, i, s, -1, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(st->h, i);
+    if (!s) {
+        sqlite3_bind_null(st->h, i);
+        return;
+    }
+    size_t n = strlen(s);
+    if (n > PARAM_COPY_MAX || i < 1 || i > sqlite3_bind_parameter_count(st->h)) {
+        sqlite3_bind_text64(st->h, i, s, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+        return;
+    }
+    if (!st->params) {
+        st->nparams = sqlite3_bind_parameter_count(st->h);
+        st->params = cs__xcalloc((size_t)st->nparams + 1, sizeof *st->params);
+    }
+    param_buf *p = &st->params[i];
+    int k = !p->bound;
+    if (p->cap[k] < n + 1) {
+        free(p->s[k]);
+        p->cap[k] = n + 1 < 32 ? 32 : n + 1;
+        p->s[k] = cs__xmalloc(p->cap[k]);
+    }
+    memcpy(p->s[k], s, n + 1);
+    if (sqlite3_bind_text64(st->h, i, p->s[k], n, SQLITE_STATIC, SQLITE_UTF8) == SQLITE_OK) p->bound = k;
 }
 static void sq_bind_int(cs__stmt *st, int i, int64_t v) { sqlite3_bind_int64(st->h, i, v); }
 static void sq_bind_double(cs__stmt *st, int i, double v) { sqlite3_bind_double(st->h, i, v); }
@@ -140,6 +175,8 @@ static void sq_finalize(cs__stmt *st)
 {
     if (!st) return;
     sqlite3_finalize(st->h);
+    for (int i = 0; st->params && i <= st->nparams; i++) free(st->params[i].s[0]), free(st->params[i].s[1]);
+    free(st->params);
     free(st);
 }
 

@@ -27,6 +27,16 @@ static const struct {
      "ittttttttttt", "id", 1},
     {"snapshot", "id, framework, framework_sha256, period, scope, as_of, data_sha256, regions, actor, at, note, results",
      "ittttititttt", "id", 1},
+    /* sessions and login attempts are not kept: a restored store starts with nobody logged in */
+    {"account", "id, login, name, password_hash, role, region, department, active, created_at, changed_at", "ittttttitt",
+     "id", 1},
+    {"assessment",
+     "id, framework, region, period, kind, state, published, rating, total, snapshot_id, created_by, created_at, changed_at",
+     "itttttitdittt", "id", 1},
+    {"assessment_step", "id, assessment_id, action, indicator, comment, moved, actor, at", "iitttitt", "id", 1},
+    {"override", "id, assessment_id, indicator, points, reason, actor, at", "iitdttt", "id", 1},
+    /* the audit log keeps its own numbering: ids are part of each entry's hash */
+    {"audit", "id, at, actor, origin, action, object, detail, prev_sha256, sha256", "itttttttt", "id", 0},
 };
 #define NTABLES ((int)(sizeof tables / sizeof tables[0]))
 
@@ -259,6 +269,13 @@ cs_status cs_store_restore(cs_store *s, const char *path, cs_diag *diag)
     for (int t = 0; t < NTABLES; t++)
         if (tables[t].has_id && (rc = s->be->restart_ids(s->db, tables[t].name, diag)) != CS_OK) goto fail;
     for (int t = 0; t < NTABLES; t++) s->be->finalize(ins[t]), ins[t] = NULL;
+    /* the restore itself is the next entry of the restored chain */
+    {
+        const char *base = strrchr(path, '/');
+        rc = cs__audit_append(s, "restore", "store.restore", base ? base + 1 : path,
+                              json_pack("{s:i, s:s}", "schema", cur, "backend", s->be->name), diag);
+        if (rc != CS_OK) goto fail;
+    }
     rc = cs__store_commit(s, diag);
     goto out;
 fail:

@@ -4,6 +4,8 @@
  * PostgreSQL database sees them), and snapshots of score results tied to the data they came
  * from. Files are only ever addressed by their link id: a stored name is never used as a path.
  */
+#include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -70,6 +72,30 @@ cs_status cs_store_add_evidence(cs_store *s, const void *bytes, size_t n, const 
         rc = CS_ELOCKED;
         goto out;
     }
+    /* a closed assessment round of the region and period takes no more evidence either */
+    {
+        cs__stmt *st = cs__store_prepare(s, "SELECT id FROM assessment WHERE region = $1 AND period = $2 AND state = 'closed'", diag);
+        if (!st) {
+            rc = CS_EDB;
+            goto out;
+        }
+        s->be->bind_text(st, 1, region);
+        s->be->bind_text(st, 2, period);
+        int r = s->be->step(st, diag);
+        int64_t closed = r == CS__STEP_ROW ? s->be->column_int(st, 0) : 0;
+        s->be->finalize(st);
+        if (r == CS__STEP_ERROR) {
+            rc = CS_EDB;
+            goto out;
+        }
+        if (closed) {
+            cs__diag_add(diag, CS__ERROR, NULL, 0, 0,
+                         "评估轮次 %lld（%s %s 年度）已关闭锁定，不能再添加证明材料 / round %lld is closed: no more evidence",
+                         (long long)closed, region, period, (long long)closed);
+            rc = CS_ELOCKED;
+            goto out;
+        }
+    }
     if ((rc = cs__store_begin(s, diag)) != CS_OK) goto out;
     blob = cs__store_prepare(s, "INSERT INTO evidence_blob (sha256, size, content) VALUES ($1, $2, $3)"
                                 " ON CONFLICT (sha256) DO NOTHING", diag);
@@ -92,11 +118,20 @@ cs_status cs_store_add_evidence(cs_store *s, const void *bytes, size_t n, const 
                           actor ? actor : "unknown", now, note};
     for (int i = 0; i < 11; i++) s->be->bind_text(link, i + 1, args[i]);
     int r = s->be->step(link, diag);
-    if (r == CS__STEP_ROW && out_id) *out_id = s->be->column_int(link, 0);
+    int64_t link_id = r == CS__STEP_ROW ? s->be->column_int(link, 0) : 0;
+    if (out_id) *out_id = link_id;
     if (r == CS__STEP_ROW) r = s->be->step(link, diag);
     if (r == CS__STEP_ERROR) {
         rc = CS_EDB;
         goto fail;
+    }
+    {
+        char object[48];
+        snprintf(object, sizeof object, "evidence/%lld", (long long)link_id);
+        json_t *detail = json_pack("{s:n, s:{s:s, s:s, s:I, s:s, s:s, s:s, s:s}}", "before", "after", "file_name", name,
+                                   "sha256", sha, "size", (json_int_t)n, "region", region, "period", period, "element",
+                                   element ? element : "", "indicator", indicator ? indicator : "");
+        rc = cs__audit_append(s, actor ? actor : "unknown", "evidence.add", object, detail, diag);
     }
 fail:
     /* statements end before the transaction does */
@@ -215,19 +250,14 @@ cs_status cs_store_evidence_content(cs_store *s, int64_t id, void **bytes, size_
 
 /* ---- Snapshots ------------------------------------------------------------------------------- */
 
-cs_status cs_store_save_snapshot(cs_store *s, const cs_snapshot *snap, int64_t *out_id, cs_diag *diag)
+cs_status cs__store_save_snapshot_in(cs_store *s, const cs_snapshot *snap, int64_t *out_id, cs_diag *diag)
 {
     char now[32];
     cs__store_now(now);
-    cs_status rc = cs__store_begin(s, diag);
-    if (rc != CS_OK) return rc;
     cs__stmt *st = cs__store_prepare(s, "INSERT INTO snapshot (framework, framework_sha256, period, scope, as_of, data_sha256,"
                                         " regions, actor, at, note, results) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
                                         " RETURNING id", diag);
-    if (!st) {
-        cs__store_rollback(s);
-        return CS_EDB;
-    }
+    if (!st) return CS_EDB;
     s->be->bind_text(st, 1, snap->framework);
     s->be->bind_text(st, 2, snap->framework_sha256);
     s->be->bind_text(st, 3, snap->period);
@@ -239,13 +269,27 @@ cs_status cs_store_save_snapshot(cs_store *s, const cs_snapshot *snap, int64_t *
     s->be->bind_text(st, 9, now);
     s->be->bind_text(st, 10, snap->note);
     s->be->bind_text(st, 11, snap->results);
+    int64_t id = 0;
     int r = s->be->step(st, diag);
-    if (r == CS__STEP_ROW && out_id) *out_id = s->be->column_int(st, 0);
-    if (r == CS__STEP_ROW) r = s->be->step(st, diag);
+    if (r == CS__STEP_ROW) id = s->be->column_int(st, 0), r = s->be->step(st, diag);
     s->be->finalize(st);
-    if (r == CS__STEP_ERROR) {
+    if (r == CS__STEP_ERROR) return CS_EDB;
+    if (out_id) *out_id = id;
+    char object[48];
+    snprintf(object, sizeof object, "snapshot/%lld", (long long)id);
+    json_t *detail = json_pack("{s:s, s:s, s:s, s:I, s:s, s:i}", "framework", snap->framework, "period", snap->period, "scope",
+                               snap->scope, "as_of", (json_int_t)snap->as_of, "data_sha256", snap->data_sha256, "regions",
+                               snap->regions);
+    return cs__audit_append(s, snap->actor ? snap->actor : "unknown", "snapshot.save", object, detail, diag);
+}
+
+cs_status cs_store_save_snapshot(cs_store *s, const cs_snapshot *snap, int64_t *out_id, cs_diag *diag)
+{
+    cs_status rc = cs__store_begin(s, diag);
+    if (rc != CS_OK) return rc;
+    if ((rc = cs__store_save_snapshot_in(s, snap, out_id, diag)) != CS_OK) {
         cs__store_rollback(s);
-        return CS_EDB;
+        return rc;
     }
     return cs__store_commit(s, diag);
 }

@@ -5,6 +5,7 @@
  * table.
  */
 #include <ctype.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,6 +110,77 @@ static const migration migrations[] = {
      " at TEXT NOT NULL,"
      " note TEXT,"
      " results TEXT NOT NULL);"},
+    {4, "accounts and sessions, assessment rounds with their steps and overrides, hash-chained audit log",
+     "CREATE TABLE account ("
+     " id {ID},"
+     " login TEXT NOT NULL UNIQUE,"
+     " name TEXT NOT NULL,"
+     " password_hash TEXT NOT NULL,"
+     " role TEXT NOT NULL CHECK (role IN ('province_admin','city_admin','county_admin','reporter','expert','auditor')),"
+     " region TEXT NOT NULL REFERENCES region(code),"
+     " department TEXT NOT NULL DEFAULT '',"
+     " active INTEGER NOT NULL DEFAULT 1,"
+     " created_at TEXT NOT NULL,"
+     " changed_at TEXT NOT NULL);"
+     "CREATE TABLE session ("
+     " token_sha256 TEXT PRIMARY KEY,"
+     " account_id BIGINT NOT NULL REFERENCES account(id),"
+     " csrf TEXT NOT NULL,"
+     " origin TEXT NOT NULL,"
+     " created_at TEXT NOT NULL,"
+     " expires BIGINT NOT NULL){KEYED};"
+     "CREATE TABLE login_attempt ("
+     " id {ID},"
+     " login TEXT NOT NULL,"
+     " origin TEXT NOT NULL,"
+     " at BIGINT NOT NULL,"
+     " ok INTEGER NOT NULL);"
+     "CREATE INDEX login_attempt_login ON login_attempt(login, at);"
+     "CREATE INDEX login_attempt_origin ON login_attempt(origin, at);"
+     "CREATE TABLE assessment ("
+     " id {ID},"
+     " framework TEXT NOT NULL,"
+     " region TEXT NOT NULL REFERENCES region(code),"
+     " period TEXT NOT NULL,"
+     " kind TEXT NOT NULL CHECK (kind IN ('self','midterm','final','progress')),"
+     " state TEXT NOT NULL CHECK (state IN ('open','submitted','returned','approved','closed')),"
+     " published INTEGER NOT NULL DEFAULT 0,"
+     " rating TEXT,"
+     " total DOUBLE PRECISION,"
+     " snapshot_id BIGINT REFERENCES snapshot(id),"
+     " created_by TEXT NOT NULL,"
+     " created_at TEXT NOT NULL,"
+     " changed_at TEXT NOT NULL,"
+     " UNIQUE (framework, region, period, kind));"
+     "CREATE TABLE assessment_step ("
+     " id {ID},"
+     " assessment_id BIGINT NOT NULL REFERENCES assessment(id),"
+     " action TEXT NOT NULL,"
+     " indicator TEXT NOT NULL DEFAULT '',"
+     " comment TEXT NOT NULL DEFAULT '',"
+     " moved INTEGER NOT NULL DEFAULT 0,"
+     " actor TEXT NOT NULL,"
+     " at TEXT NOT NULL);"
+     "CREATE INDEX assessment_step_of ON assessment_step(assessment_id);"
+     "CREATE TABLE override ("
+     " id {ID},"
+     " assessment_id BIGINT NOT NULL REFERENCES assessment(id),"
+     " indicator TEXT NOT NULL,"
+     " points DOUBLE PRECISION NOT NULL,"
+     " reason TEXT NOT NULL CHECK (reason <> ''),"
+     " actor TEXT NOT NULL,"
+     " at TEXT NOT NULL);"
+     "CREATE INDEX override_of ON override(assessment_id);"
+     "CREATE TABLE audit ("
+     " id BIGINT PRIMARY KEY,"
+     " at TEXT NOT NULL,"
+     " actor TEXT NOT NULL,"
+     " origin TEXT NOT NULL,"
+     " action TEXT NOT NULL,"
+     " object TEXT NOT NULL,"
+     " detail TEXT NOT NULL,"
+     " prev_sha256 TEXT NOT NULL,"
+     " sha256 TEXT NOT NULL);"},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -473,6 +545,21 @@ cs_status cs_store_put_regions(cs_store *s, const cs_region *regions, size_t n, 
         if (exists) nupd++;
         else nadd++;
     }
+    if (nadd || nupd) {
+        json_t *detail = json_pack("{s:s, s:I, s:I}", "source", source ? source : "", "added", (json_int_t)nadd, "updated",
+                                   (json_int_t)nupd);
+        if (n <= 20) {
+            json_t *list = json_array();
+            for (size_t i = 0; i < n; i++)
+                json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:o}", "code", regions[i].code, "name", regions[i].name,
+                                                      "level", regions[i].level, "parent",
+                                                      regions[i].parent ? json_string(regions[i].parent) : json_null()));
+            json_object_set_new(detail, "after", list);
+        }
+        if ((rc = cs__audit_append(s, actor ? actor : "unknown", "region.put", n == 1 ? regions[0].code : "regions", detail,
+                                   diag)) != CS_OK)
+            goto fail;
+    }
     if ((rc = cs__store_commit(s, diag)) != CS_OK) return rc;
     if (added) *added = nadd;
     if (updated) *updated = nupd;
@@ -604,6 +691,14 @@ cs_status cs_store_lock_round(cs_store *s, const char *period, int lock, const c
     } else {
         /* unlocking returns the locked values to approved, where they were */
         rc = cs__store_mark_all(s, period, CS_STATE_LOCKED, CS_STATE_APPROVED, actor, note, diag);
+    }
+    if (rc == CS_OK) {
+        char object[32];
+        snprintf(object, sizeof object, "period/%s", period);
+        rc = cs__audit_append(s, actor ? actor : "unknown", lock ? "period.lock" : "period.unlock", object,
+                              json_pack("{s:s, s:s, s:s}", "after", lock ? "locked" : "open", "note", note ? note : "",
+                                        "period", period),
+                              diag);
     }
     if (rc != CS_OK) goto fail;
     return cs__store_commit(s, diag);

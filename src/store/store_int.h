@@ -34,6 +34,7 @@ struct cs_store {
     cs__stmt *st[ST__COUNT];
     cs__buf scratch[8];   /* strings of records handed out until the next call */
     int in_tx;
+    char origin[96];      /* where requests come from, for the audit log ("cli", an IP address) */
 };
 
 /* The statement number id, prepared on first use from sql; NULL after reporting an error. */
@@ -55,5 +56,20 @@ cs_status cs__store_region_subtree(cs_store *s, const char *root, cs__strmap *se
  * period whose state is `from` (NULL = any state other than `to`). */
 cs_status cs__store_mark_all(cs_store *s, const char *period, const char *from, const char *to, const char *actor,
                              const char *note, cs_diag *diag);
+
+/* Within the caller's write transaction: writes a revision in state `to` of every current value
+ * of region (only) and period whose element is in elements and whose state is in from[]
+ * (NULL-terminated); with fill_missing, also a missing value ("未填报") in state `to` for each
+ * element of elements region has no value of. *moved (OUT) counts the values that existed. */
+cs_status cs__store_move_values(cs_store *s, const char *region, const char *period, const cs__strmap *elements,
+                                const char *const *from, const char *to, int fill_missing, const char *actor,
+                                const char *note, size_t *moved, cs_diag *diag);
+/* Within the caller's write transaction: saves a snapshot (evidence.c). */
+cs_status cs__store_save_snapshot_in(cs_store *s, const cs_snapshot *snap, int64_t *out_id, cs_diag *diag);
+/* Within the caller's write transaction: appends an entry to the hash-chained audit log (audit.c).
+ * detail (may be NULL) is a JSON object of what changed, before and after; it is consumed. */
+struct json_t;
+cs_status cs__audit_append(cs_store *s, const char *actor, const char *action, const char *object,
+                           struct json_t *detail, cs_diag *diag);
 
 #endif

@@ -3,6 +3,7 @@
  * is a new revision), reading the current or any past state and the full history, and moving
  * values through the review states (draft → submitted → approved / returned → locked).
  */
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,9 +19,65 @@ typedef struct {
     char state[12];
 } current;
 
+/* The (region, element) keys of one period, numbered 0, 1, 2 … as they are met. A key is the
+ * region's index in the batch's map of region codes (high half) and the element's in its map of
+ * element codes (low half): one integer hashed per value instead of a string. */
+typedef struct {
+    struct {
+        uint64_t key;
+        uint32_t at;      /* the key's number + 1; 0 = an empty slot */
+    } *slots;
+    size_t nslots, n;
+} key_index;
+
+static size_t key_hash(uint64_t k)
+{
+    k *= 0x9e3779b97f4a7c15ull;
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    return (size_t)k;
+}
+
+/* Makes room for n keys in all without growing again. */
+static void key_reserve(key_index *m, size_t n)
+{
+    if (n * 2 <= m->nslots) return;
+    size_t ns = m->nslots ? m->nslots : 256;
+    while (ns < n * 2) ns *= 2;
+    __typeof__(m->slots) slots = cs__xcalloc(ns, sizeof *slots);
+    for (size_t j = 0; j < m->nslots; j++) {
+        if (!m->slots[j].at) continue;
+        size_t i = key_hash(m->slots[j].key) & (ns - 1);
+        while (slots[i].at) i = (i + 1) & (ns - 1);
+        slots[i] = m->slots[j];
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->nslots = ns;
+}
+
+/* The number of key, giving it the next number when new. */
+static size_t key_intern(key_index *m, uint64_t key)
+{
+    key_reserve(m, m->n + 1);
+    size_t i = key_hash(key) & (m->nslots - 1);
+    for (; m->slots[i].at; i = (i + 1) & (m->nslots - 1))
+        if (m->slots[i].key == key) return m->slots[i].at - 1;
+    m->slots[i].key = key;
+    m->slots[i].at = (uint32_t)++m->n;
+    return m->n - 1;
+}
+
+static uint64_t key_of(cs__strmap *regions, cs__strmap *elements, const char *region, const char *element)
+{
+    return (uint64_t)cs__strmap_intern(regions, region) << 32 | (uint32_t)cs__strmap_intern(elements, element);
+}
+
 typedef struct {
     char *period;
-    cs__strmap keys;      /* region \x1f element */
+    int ok, future;       /* cs__store_period_ok of period */
+    key_index keys;       /* (region, element) */
     CS__VEC(current) cur;
     size_t nloaded;       /* keys [0, nloaded) are stored values; later ones are new in the batch */
     CS__VEC(uint8_t) seen; /* by key: already met in this batch */
@@ -28,17 +85,11 @@ typedef struct {
     int first_row;        /* first row of the batch with this period */
 } period_state;
 
-static void key_of(cs__buf *b, const char *region, const char *element)
-{
-    cs__buf_reset(b);
-    cs__buf_printf(b, "%s\x1f%s", region, element);
-}
-
-/* Reads every current value of ps->period into ps. */
 /* Reads the stored current values the batch may replace into ps: for a small batch one lookup
  * per value (a form entry need not read a whole year), for a large one the whole period at once.
  * keys[] holds the (region, element) pairs of the batch whose period is ps->period. */
-static cs_status load_current(cs_store *s, period_state *ps, const cs_value_in *const *keys, size_t nkeys, cs_diag *diag)
+static cs_status load_current(cs_store *s, period_state *ps, const cs_value_in *const *keys, size_t nkeys, cs__strmap *regions,
+                              cs__strmap *elements, cs_diag *diag)
 {
     int bulk = nkeys >= 2000;
     cs__stmt *st = bulk ? cs__store_stmt(s, ST_CURRENT_OF_PERIOD,
@@ -48,7 +99,7 @@ static cs_status load_current(cs_store *s, period_state *ps, const cs_value_in *
                                          "SELECT region, element, value, missing, state, revision FROM value_current"
                                          " WHERE period = $1 AND region = $2 AND element = $3", diag);
     if (!st) return CS_EDB;
-    cs__buf key = {0};
+    key_reserve(&ps->keys, nkeys);
     int r = CS__STEP_DONE;
     for (size_t k = 0; k < (bulk ? 1 : nkeys) && r != CS__STEP_ERROR; k++) {
         s->be->reset(st);
@@ -58,9 +109,8 @@ static cs_status load_current(cs_store *s, period_state *ps, const cs_value_in *
             s->be->bind_text(st, 3, keys[k]->element);
         }
         while ((r = s->be->step(st, diag)) == CS__STEP_ROW) {
-            key_of(&key, s->be->column_text(st, 0), s->be->column_text(st, 1));
             size_t before = ps->keys.n;
-            cs__strmap_intern(&ps->keys, cs__buf_str(&key));
+            key_intern(&ps->keys, key_of(regions, elements, s->be->column_text(st, 0), s->be->column_text(st, 1)));
             if (ps->keys.n == before) continue; /* a key twice in the batch: looked up twice */
             current c = {0};
             c.is_missing = s->be->column_is_null(st, 2);
@@ -71,7 +121,6 @@ static cs_status load_current(cs_store *s, period_state *ps, const cs_value_in *
             cs__vec_push(&ps->cur, c);
         }
     }
-    cs__buf_free(&key);
     s->be->reset(st);
     ps->nloaded = ps->keys.n;
     for (size_t i = 0; i < ps->nloaded; i++) cs__vec_push(&ps->seen, 0);
@@ -180,9 +229,16 @@ static cs_status rev_flush(cs_store *s, rev_batch *b, cs_diag *diag)
     cs__stmt *st[2] = {NULL, NULL};
     int full = b->n == REV_BATCH;
     for (int t = 0; t < 2 && rc == CS_OK; t++) {
-        char *sql = batch_sql(b->n, t);
-        st[t] = full ? cs__store_stmt(s, t ? ST_CURRENT_UPSERT : ST_REVISION_INSERT, sql, diag) : cs__store_prepare(s, sql, diag);
-        free(sql);
+        /* the full-batch statement is kept prepared for the connection: its SQL is built once */
+        int id = t ? ST_CURRENT_UPSERT : ST_REVISION_INSERT;
+        if (full && s->st[id]) {
+            st[t] = s->st[id];
+            be->reset(st[t]);
+        } else {
+            char *sql = batch_sql(b->n, t);
+            st[t] = full ? cs__store_stmt(s, id, sql, diag) : cs__store_prepare(s, sql, diag);
+            free(sql);
+        }
         if (!st[t]) {
             rc = CS_EDB;
             break;
@@ -249,26 +305,54 @@ static void free_periods(period_state *ps, size_t n)
         for (size_t k = 0; k < ps[i].cur.n; k++) free(ps[i].cur.items[k].missing);
         cs__vec_free(&ps[i].cur);
         cs__vec_free(&ps[i].seen);
-        cs__strmap_free(&ps[i].keys);
+        free(ps[i].keys.slots);
         free(ps[i].period);
     }
     free(ps);
+}
+
+/* The audit entry of a batch: its source and counts, the revisions it wrote, and for a small
+ * batch (a form, an API call) every value with the revision it replaced (the figures before and
+ * after are in those revisions). */
+static cs_status audit_put(cs_store *s, const cs_source *src, const cs_value_in *values, size_t n, const uint8_t *write,
+                           const int64_t *previous, const cs_put_summary *sum, int64_t next_id, cs_diag *diag)
+{
+    json_t *detail = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:[I, I]}", "source_kind", src->kind ? src->kind : "",
+                               "source_name", src->name ? src->name : "", "source_id", (json_int_t)sum->source_id, "added",
+                               (json_int_t)sum->added, "changed", (json_int_t)sum->changed, "unchanged",
+                               (json_int_t)sum->unchanged, "revisions", (json_int_t)(next_id - (int64_t)(sum->added + sum->changed)),
+                               (json_int_t)(next_id - 1));
+    if (src->sha256) json_object_set_new(detail, "sha256", json_string(src->sha256));
+    if (sum->added + sum->changed <= 100) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < n; i++) {
+            if (!write[i]) continue;
+            const cs_value_in *v = &values[i];
+            json_t *after = v->is_missing ? json_pack("{s:s}", "missing", v->missing_reason ? v->missing_reason : "未填报")
+                                          : json_pack("{s:f}", "value", v->value);
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:o, s:o}", "region", v->region, "period", v->period, "element",
+                                                  v->element, "previous_revision",
+                                                  previous[i] ? json_integer(previous[i]) : json_null(), "after", after));
+        }
+        json_object_set_new(detail, "values", list);
+    }
+    return cs__audit_append(s, src->actor ? src->actor : "unknown", "values.write", src->name ? src->name : "values", detail, diag);
 }
 
 cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_in *values, size_t n,
                               cs_put_summary *summary, cs_diag *diag)
 {
     cs_put_summary sum = {0};
-    const char *file = src->kind && !strcmp(src->kind, "file") ? src->name : NULL;
-    int errors = 0;
+    /* messages name the source: a file, or the API's "values" (row N = item N) */
+    const char *file = src->kind && (!strcmp(src->kind, "file") || !strcmp(src->kind, "api")) ? src->name : NULL;
+    int errors = 0, locked_values = 0;
     cs_status rc = CS_OK;
-    cs__strmap periods = {0}, regions = {0};
+    cs__strmap periods = {0}, regions = {0}, elements = {0};
     period_state *ps = NULL;
     uint8_t *region_known = NULL;
     uint8_t *write = NULL;
     int64_t *previous = NULL;
     rev_batch *batch = cs__xcalloc(1, sizeof *batch);
-    cs__buf key = {0};
 
 #define VERR(v, col, ...)                                                                                      \
     do {                                                                                                     \
@@ -281,20 +365,22 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
     int *region_of = cs__xcalloc(n ? n : 1, sizeof(int));
     for (size_t i = 0; i < n; i++) {
         const cs_value_in *v = &values[i];
-        int future = 0;
-        if (!cs__store_period_ok(v->period, &future)) {
-            if (future)
-                VERR(v, v->col_period, "年度 %s 尚未到来，不能填报 / period %s is in the future", v->period, v->period);
-            else
-                VERR(v, v->col_period, "年度 '%s' 无效，应为四位年份 / invalid period '%s' (a four-digit year)", v->period, v->period);
-        }
         size_t before = periods.n;
         period_of[i] = cs__strmap_intern(&periods, v->period);
         if (periods.n != before) {
             ps = cs__xrealloc(ps, periods.n * sizeof *ps);
-            memset(&ps[periods.n - 1], 0, sizeof *ps);
-            ps[periods.n - 1].period = cs__xstrdup(v->period);
-            ps[periods.n - 1].first_row = v->row;
+            period_state *np = &ps[periods.n - 1];
+            memset(np, 0, sizeof *np);
+            np->period = cs__xstrdup(v->period);
+            np->first_row = v->row;
+            np->ok = cs__store_period_ok(v->period, &np->future);
+        }
+        const period_state *p = &ps[period_of[i]];
+        if (!p->ok) {
+            if (p->future)
+                VERR(v, v->col_period, "年度 %s 尚未到来，不能填报 / period %s is in the future", v->period, v->period);
+            else
+                VERR(v, v->col_period, "年度 '%s' 无效，应为四位年份 / invalid period '%s' (a four-digit year)", v->period, v->period);
         }
         region_of[i] = cs__strmap_intern(&regions, v->region);
     }
@@ -331,7 +417,7 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
         CS__VEC(const cs_value_in *) mine = {0};
         for (size_t i = 0; i < n; i++)
             if ((size_t)period_of[i] == p) cs__vec_push(&mine, &values[i]);
-        rc = load_current(s, &ps[p], (const cs_value_in *const *)mine.items, mine.n, diag);
+        rc = load_current(s, &ps[p], (const cs_value_in *const *)mine.items, mine.n, &regions, &elements, diag);
         cs__vec_free(&mine);
         if (rc != CS_OK) goto fail;
     }
@@ -343,9 +429,8 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
     for (size_t i = 0; i < n && !before_compare; i++) {
         const cs_value_in *v = &values[i];
         period_state *p = &ps[period_of[i]];
-        key_of(&key, v->region, v->element);
         size_t before = p->keys.n;
-        int k = cs__strmap_intern(&p->keys, cs__buf_str(&key));
+        size_t k = key_intern(&p->keys, (uint64_t)region_of[i] << 32 | (uint32_t)cs__strmap_intern(&elements, v->element));
         if (p->keys.n != before) cs__vec_push(&p->seen, 0);
         if (p->seen.items[k]) {
             VERR(v, v->col_element, "地区 %s 年度 %s 的数据项 %s 重复 / duplicate value for %s %s %s", v->region, v->period,
@@ -353,7 +438,7 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
             continue;
         }
         p->seen.items[k] = 1;
-        if ((size_t)k >= p->nloaded) {
+        if (k >= p->nloaded) {
             write[i] = 1;
             sum.added++;
             continue;
@@ -363,6 +448,12 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
                                        : !v->is_missing && c->value == v->value;
         if (same_value) {
             sum.unchanged++;
+            continue;
+        }
+        if (!strcmp(c->state, CS_STATE_LOCKED)) {
+            VERR(v, v->col_value, "地区 %s 年度 %s 的数据项 %s 已锁定（评估轮次已关闭或年度已锁定），不能再修改 / the value is locked: its round is closed",
+                 v->region, v->period, v->element);
+            locked_values++;
             continue;
         }
         if (strcmp(c->state, CS_STATE_DRAFT) && strcmp(c->state, CS_STATE_RETURNED)) {
@@ -375,7 +466,7 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
         sum.changed++;
     }
     if (errors) {
-        rc = CS_EDATA;
+        rc = locked_values == errors ? CS_ELOCKED : CS_EDATA;
         for (size_t p = 0; p < periods.n; p++)
             if (ps[p].locked) rc = CS_ELOCKED;
         goto fail;
@@ -397,6 +488,7 @@ cs_status cs_store_put_values(cs_store *s, const cs_source *src, const cs_value_
     }
     if ((rc = rev_flush(s, batch, diag)) != CS_OK) goto fail;
     if ((rc = s->be->restart_ids(s->db, "value_revision", diag)) != CS_OK) goto fail;
+    if ((rc = audit_put(s, src, values, n, write, previous, &sum, next_id, diag)) != CS_OK) goto fail;
     rc = cs__store_commit(s, diag);
     if (rc != CS_OK) sum = (cs_put_summary){0};
     goto out;
@@ -410,7 +502,7 @@ out:
     if (ps) free_periods(ps, periods.n);
     cs__strmap_free(&periods);
     cs__strmap_free(&regions);
-    cs__buf_free(&key);
+    cs__strmap_free(&elements);
     free(period_of);
     free(region_of);
     free(region_known);
@@ -507,12 +599,40 @@ typedef struct {
 
 /* Writes a revision in state `to` for every current value of period matching the filters
  * (regions in subtree when given, element when given, state in from[]). */
+static cs_status move_states_in(cs_store *s, const char *period, const cs__strmap *subtree, const cs__strmap *exclude,
+                                const char *element, const cs__strmap *elements, const char *fill_region,
+                                const char *const *from, const char *to, const char *actor, const char *note,
+                                size_t *moved, cs_diag *diag);
+
 static cs_status move_states(cs_store *s, const char *period, const cs__strmap *subtree, const char *element,
                              const char *const *from, const char *to, const char *actor, const char *note,
                              size_t *moved, cs_diag *diag)
 {
+    return move_states_in(s, period, subtree, NULL, element, NULL, NULL, from, to, actor, note, moved, diag);
+}
+
+cs_status cs__store_move_values(cs_store *s, const char *region, const char *period, const cs__strmap *elements,
+                                const char *const *from, const char *to, int fill_missing, const char *actor,
+                                const char *note, size_t *moved, cs_diag *diag)
+{
+    cs__strmap one = {0};
+    cs__strmap_intern(&one, region);
+    cs_status rc = move_states_in(s, period, &one, NULL, NULL, elements, fill_missing ? region : NULL, from, to, actor,
+                                  note, moved, diag);
+    cs__strmap_free(&one);
+    return rc;
+}
+
+/* fill_region: also writes a missing value ("未填报") in state `to` for every element of
+ * elements that region has no value of. */
+static cs_status move_states_in(cs_store *s, const char *period, const cs__strmap *subtree, const cs__strmap *exclude,
+                                const char *element, const cs__strmap *elements, const char *fill_region,
+                                const char *const *from, const char *to, const char *actor, const char *note,
+                                size_t *moved, cs_diag *diag)
+{
     cs_status rc = CS_OK;
     CS__VEC(moving) list = {0};
+    CS__VEC(char *) have = {0}; /* elements fill_region has a value of */
     cs__stmt *st = cs__store_prepare(s,
                                      "SELECT c.region, c.element, c.value, c.missing, c.state, r.note, c.revision FROM value_current c"
                                      " JOIN value_revision r ON r.id = c.revision WHERE c.period = $1 AND (CAST($2 AS TEXT) IS NULL OR"
@@ -524,6 +644,9 @@ static cs_status move_states(cs_store *s, const char *period, const cs__strmap *
     while ((r = s->be->step(st, diag)) == CS__STEP_ROW) {
         const char *region = s->be->column_text(st, 0), *state = s->be->column_text(st, 4);
         if (subtree && cs__strmap_find(subtree, region) < 0) continue;
+        if (exclude && cs__strmap_find(exclude, region) >= 0) continue;
+        if (elements && cs__strmap_find(elements, s->be->column_text(st, 1)) < 0) continue;
+        if (fill_region && !strcmp(region, fill_region)) cs__vec_push(&have, cs__xstrdup(s->be->column_text(st, 1)));
         int ok = 0;
         for (int i = 0; from[i]; i++) ok |= !strcmp(from[i], state);
         if (!ok) continue;
@@ -536,6 +659,19 @@ static cs_status move_states(cs_store *s, const char *period, const cs__strmap *
     }
     s->be->finalize(st);
     if (r == CS__STEP_ERROR) rc = CS_EDB;
+    size_t nmoved = list.n;
+    if (rc == CS_OK && fill_region && elements) {
+        cs__strmap present = {0};
+        for (size_t i = 0; i < have.n; i++) cs__strmap_intern(&present, have.items[i]);
+        for (size_t e = 0; e < elements->n; e++) {
+            if (cs__strmap_find(&present, elements->keys[e]) >= 0) continue;
+            moving m = {cs__xstrdup(fill_region), cs__xstrdup(elements->keys[e]), cs__xstrdup("未填报"), NULL, 0, 1, 0};
+            cs__vec_push(&list, m);
+        }
+        cs__strmap_free(&present);
+    }
+    for (size_t i = 0; i < have.n; i++) free(have.items[i]);
+    cs__vec_free(&have);
     if (rc == CS_OK && list.n) {
         char name[96];
         snprintf(name, sizeof name, "状态变更为 %s / state change to %s", state_zh(to), to);
@@ -553,7 +689,7 @@ static cs_status move_states(cs_store *s, const char *period, const cs__strmap *
         free(batch);
         if (rc == CS_OK) rc = s->be->restart_ids(s->db, "value_revision", diag);
     }
-    if (moved) *moved = rc == CS_OK ? list.n : 0;
+    if (moved) *moved = rc == CS_OK ? nmoved : 0;
     for (size_t i = 0; i < list.n; i++) {
         free(list.items[i].region);
         free(list.items[i].element);
@@ -570,7 +706,19 @@ cs_status cs__store_mark_all(cs_store *s, const char *period, const char *from, 
     static const char *const any[] = {CS_STATE_DRAFT, CS_STATE_SUBMITTED, CS_STATE_APPROVED, CS_STATE_RETURNED,
                                       CS_STATE_LOCKED, NULL};
     const char *only[] = {from, NULL};
-    return move_states(s, period, NULL, NULL, from ? only : any, to, actor, note, NULL, diag);
+    /* the values of regions with a closed assessment round stay as the close left them */
+    cs__strmap closed = {0};
+    cs__stmt *st = cs__store_prepare(s, "SELECT region FROM assessment WHERE period = $1 AND state = 'closed'", diag);
+    if (!st) return CS_EDB;
+    s->be->bind_text(st, 1, period);
+    int r;
+    while ((r = s->be->step(st, diag)) == CS__STEP_ROW) cs__strmap_intern(&closed, s->be->column_text(st, 0));
+    s->be->finalize(st);
+    cs_status rc = r == CS__STEP_ERROR ? CS_EDB
+                                       : move_states_in(s, period, NULL, &closed, NULL, NULL, NULL, from ? only : any, to, actor,
+                                                        note, NULL, diag);
+    cs__strmap_free(&closed);
+    return rc;
 }
 
 cs_status cs_store_set_state(cs_store *s, const char *region, const char *period, const char *element,
@@ -608,6 +756,13 @@ cs_status cs_store_set_state(cs_store *s, const char *region, const char *period
         goto fail;
     }
     if ((rc = move_states(s, period, &subtree, element, from, to_state, actor, note, moved, diag)) != CS_OK) goto fail;
+    {
+        char object[96];
+        snprintf(object, sizeof object, "values/%s/%s%s%s", region, period, element ? "/" : "", element ? element : "");
+        json_t *detail = json_pack("{s:s, s:s, s:s, s:I}", "to_state", to_state, "note", note ? note : "", "region", region,
+                                   "values_moved", (json_int_t)(moved ? *moved : 0));
+        if ((rc = cs__audit_append(s, actor ? actor : "unknown", "values.state", object, detail, diag)) != CS_OK) goto fail;
+    }
     rc = cs__store_commit(s, diag);
     goto out;
 fail:

@@ -370,32 +370,32 @@ static void migrate_from_empty(void **state)
     int cur = -1, latest = -1, from = -1, to = -1;
     assert_ok(cs_store_schema_version(c->s, &cur, &latest, nd()));
     assert_int_equal(cur, 0);
-    assert_int_equal(latest, 3);
+    assert_int_equal(latest, 4);
 
     assert_ok(cs_store_migrate(c->s, &from, &to, nd()));
     assert_int_equal(from, 0);
-    assert_int_equal(to, 3);
+    assert_int_equal(to, 4);
     assert_ok(cs_store_schema_version(c->s, &cur, &latest, nd()));
-    assert_int_equal(cur, 3);
-    assert_int_equal(latest, 3);
+    assert_int_equal(cur, 4);
+    assert_int_equal(latest, 4);
 
     /* a second migration finds nothing to do and changes nothing */
     char *before = store_text(c->s);
     from = to = -1;
     assert_ok(cs_store_migrate(c->s, &from, &to, nd()));
-    assert_int_equal(from, 3);
-    assert_int_equal(to, 3);
+    assert_int_equal(from, 4);
+    assert_int_equal(to, 4);
     char *after = store_text(c->s);
     assert_string_equal(after, before);
-    assert_contains(after, "schema 3 of 3\nlast revision 0\n");
+    assert_contains(after, "schema 4 of 4\nlast revision 0\n");
     free(before);
     free(after);
 
     /* and so does a second connection to the same database */
     cs_store *again = open_ok(c->target);
     assert_ok(cs_store_migrate(again, &from, &to, nd()));
-    assert_int_equal(from, 3);
-    assert_int_equal(to, 3);
+    assert_int_equal(from, 4);
+    assert_int_equal(to, 4);
     cs_store_close(again);
 }
 
@@ -1299,6 +1299,239 @@ static int pg_databases(int create)
     return 0;
 }
 
+/* ---- 8. Accounts, sessions and login limits ------------------------------------------------- */
+
+/* Runs sql straight on the database, outside the store (what someone with database access could do). */
+static void raw_exec(const conn *c, const char *sql)
+{
+    const cs__backend *be = c->pg ? &cs__backend_pg : &cs__backend_sqlite;
+    cs_diag *d = cs_diag_new();
+    cs__db *db = NULL;
+    cs_status rc = be->open(c->target, &db, d);
+    if (rc == CS_OK) rc = be->exec(db, sql, d);
+    if (rc != CS_OK) cs_diag_print(d, stderr);
+    be->close(db);
+    cs_diag_free(d);
+    assert_int_equal(rc, CS_OK);
+}
+
+static void accounts_sessions_and_limits(void **state)
+{
+    conn *c = *state;
+    put_jining(c->s);
+    cs_store_set_origin(c->s, "192.0.2.10");
+    cs_account a = {0, "rencheng", "任城区大数据局", CS_ROLE_COUNTY_ADMIN, "370811", "", 1};
+    int64_t id = 0;
+    assert_int_equal(cs_store_add_account(c->s, &a, "short", "管理员", &id, nd()), CS_EDATA);
+    assert_contains(last_msg(), "至少 8 个字符");
+    cs_account bad_role = a;
+    bad_role.role = "mayor";
+    assert_int_equal(cs_store_add_account(c->s, &bad_role, "long enough", "管理员", &id, nd()), CS_EDATA);
+    cs_account bad_region = a;
+    bad_region.region = "999999";
+    assert_int_equal(cs_store_add_account(c->s, &bad_region, "long enough", "管理员", &id, nd()), CS_EDATA);
+    assert_contains(last_msg(), "999999");
+    cs_account no_dept = {0, "rep", "填报员", CS_ROLE_REPORTER, "370811", "", 1};
+    assert_int_equal(cs_store_add_account(c->s, &no_dept, "long enough", "管理员", &id, nd()), CS_EDATA);
+    assert_contains(last_msg(), "牵头部门");
+    assert_ok(cs_store_add_account(c->s, &a, "county-pass-1", "管理员", &id, nd()));
+    assert_true(id > 0);
+    assert_int_equal(cs_store_add_account(c->s, &a, "county-pass-1", "管理员", NULL, nd()), CS_ECONFLICT);
+
+    /* a session: a random token and CSRF token; the store keeps only the token's hash */
+    char token[65], csrf[65], csrf2[65];
+    cs_account who;
+    assert_ok(cs_store_login(c->s, "rencheng", "county-pass-1", 3600, token, csrf, &who, nd()));
+    assert_int_equal(strlen(token), 64);
+    assert_int_equal(strlen(csrf), 64);
+    assert_string_equal(who.login, "rencheng");
+    assert_ok(cs_store_session(c->s, token, &who, csrf2, nd()));
+    assert_string_equal(who.region, "370811");
+    assert_string_equal(csrf2, csrf);
+    char *text = store_text(c->s);
+    assert_null(strstr(text, token));
+    free(text);
+    assert_int_equal(cs_store_session(c->s, "0123456789012345678901234567890123456789012345678901234567890123", &who, csrf2,
+                                      nd()),
+                     CS_ENOTFOUND);
+
+    /* wrong password and unknown login say the same; five failures block even the right password */
+    assert_int_equal(cs_store_login(c->s, "rencheng", "wrong-pass", 3600, token, csrf, NULL, nd()), CS_EAUTH);
+    char wrong_msg[256];
+    snprintf(wrong_msg, sizeof wrong_msg, "%s", last_msg());
+    assert_int_equal(cs_store_login(c->s, "nobody", "wrong-pass", 3600, token, csrf, NULL, nd()), CS_EAUTH);
+    assert_string_equal(last_msg(), wrong_msg);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(cs_store_login(c->s, "rencheng", "wrong-pass", 3600, token, csrf, NULL, nd()), CS_EAUTH);
+    assert_int_equal(cs_store_login(c->s, "rencheng", "county-pass-1", 3600, token, csrf, NULL, nd()), CS_ELIMIT);
+    assert_contains(last_msg(), "15 分钟");
+
+    /* deactivating an account ends its sessions */
+    char token2[65];
+    cs_account other = {0, "jining", "济宁市大数据局", CS_ROLE_CITY_ADMIN, "3708", "", 1};
+    int64_t oid = 0;
+    assert_ok(cs_store_add_account(c->s, &other, "city-pass-12", "管理员", &oid, nd()));
+    assert_ok(cs_store_login(c->s, "jining", "city-pass-12", 3600, token2, csrf, NULL, nd()));
+    cs_account off = {0, NULL, NULL, NULL, NULL, NULL, 0};
+    assert_ok(cs_store_update_account(c->s, oid, &off, NULL, "管理员", nd()));
+    assert_int_equal(cs_store_session(c->s, token2, &who, csrf2, nd()), CS_ENOTFOUND);
+    assert_int_equal(cs_store_login(c->s, "jining", "city-pass-12", 3600, token2, csrf, NULL, nd()), CS_EAUTH);
+}
+
+/* ---- 9. Assessment rounds ------------------------------------------------------------------------- */
+
+static int state_of(cs_store *s, const char *element, char *out)
+{
+    cs_value_query q = {"370811", "2024", element, 0, 0};
+    value_list l;
+    read_values(s, &q, &l);
+    int n = (int)l.n;
+    snprintf(out, 32, "%s", n ? l.v[0].state : "");
+    return n;
+}
+
+static void assessment_round_from_self_assessment_to_publication(void **state)
+{
+    conn *c = *state;
+    put_jining(c->s);
+    cs_value_in v[] = {val("370811", "2024", "a", 1, 2), val("370811", "2024", "b", 2, 3), val("370812", "2024", "a", 5, 4)};
+    put_ok(c->s, "a.csv", "填报员", v, 3);
+    cs_assessment a = {0, "fw-test", "370811", "2024", CS_ROUND_SELF};
+    int64_t id = 0;
+    assert_ok(cs_store_add_assessment(c->s, &a, "省管理员", &id, nd()));
+    assert_int_equal(cs_store_add_assessment(c->s, &a, "省管理员", NULL, nd()), CS_ECONFLICT);
+    cs_assessment bad = a;
+    bad.kind = "yearly";
+    assert_int_equal(cs_store_add_assessment(c->s, &bad, "省管理员", NULL, nd()), CS_EDATA);
+
+    const char *all[] = {"a", "b", "c"}, *only_a[] = {"a"};
+    cs_assessment_step approve = {"approve", "", "", all, 3, NULL, NULL, 0, "市管理员"};
+    size_t moved = 99;
+    assert_int_equal(cs_store_assessment_step(c->s, id, &approve, &moved, nd()), CS_ESTATE);
+    assert_contains(last_msg(), "填报中");
+    cs_assessment_step submit = {"submit", "", "", all, 3, NULL, NULL, 0, "县管理员"};
+    assert_ok(cs_store_assessment_step(c->s, id, &submit, &moved, nd()));
+    assert_int_equal(moved, 2);
+    char st[32];
+    state_of(c->s, "a", st);
+    assert_string_equal(st, CS_STATE_SUBMITTED);
+    /* the other county's value is not part of the round */
+    cs_value_query q = {"370812", "2024", "a", 0, 0};
+    value_list l;
+    read_values(c->s, &q, &l);
+    assert_string_equal(l.v[0].state, CS_STATE_DRAFT);
+
+    cs_assessment_step ret = {"return", "ind-a", "", only_a, 1, NULL, NULL, 0, "市管理员"};
+    assert_int_equal(cs_store_assessment_step(c->s, id, &ret, &moved, nd()), CS_EDATA);
+    assert_contains(last_msg(), "意见");
+    ret.comment = "数值与台账不符，请核实";
+    assert_ok(cs_store_assessment_step(c->s, id, &ret, &moved, nd()));
+    assert_int_equal(moved, 1);
+    state_of(c->s, "a", st);
+    assert_string_equal(st, CS_STATE_RETURNED);
+    state_of(c->s, "b", st);
+    assert_string_equal(st, CS_STATE_SUBMITTED);
+    cs_value_in fix[] = {val("370811", "2024", "a", 1.5, 2)};
+    put_ok(c->s, "fix.csv", "填报员", fix, 1);
+    assert_ok(cs_store_assessment_step(c->s, id, &submit, &moved, nd()));
+    assert_int_equal(moved, 1);
+    /* submitting recorded "c", never reported, as a submitted "未填报": approval covers all three */
+    assert_ok(cs_store_assessment_step(c->s, id, &approve, &moved, nd()));
+    assert_int_equal(moved, 3);
+
+    int64_t ov = 0;
+    assert_int_equal(cs_store_add_override(c->s, id, "ind-q", 3, "", "专家", &ov, nd()), CS_EDATA);
+    assert_contains(last_msg(), "理由");
+    assert_ok(cs_store_add_override(c->s, id, "ind-q", 3, "现场核查确认已建成", "专家", &ov, nd()));
+    assert_true(ov > 0);
+
+    cs_snapshot snap = {0, "fw-test", "0", "2024", "370811", 5, "d", 1, "省管理员", NULL, "close", "{\"total\": 61}"};
+    cs_assessment_step close = {"close", "", "", all, 3, &snap, "三星", 61, "省管理员"};
+    assert_ok(cs_store_assessment_step(c->s, id, &close, &moved, nd()));
+    assert_int_equal(moved, 3);
+    /* every element of the round is now locked, the one never reported as missing "未填报" */
+    assert_int_equal(state_of(c->s, "c", st), 1);
+    assert_string_equal(st, CS_STATE_LOCKED);
+    cs_value_query qc = {"370811", "2024", "c", 0, 0};
+    read_values(c->s, &qc, &l);
+    assert_true(l.v[0].is_missing);
+    assert_string_equal(l.v[0].reason, "未填报");
+    cs_assessment got;
+    assert_ok(cs_store_assessment(c->s, id, &got, nd()));
+    assert_string_equal(got.state, "closed");
+    assert_string_equal(got.rating, "三星");
+    assert_true(got.total == 61);
+    assert_true(got.snapshot_id > 0);
+    assert_false(got.published);
+
+    /* a closed round: no write to its values, no step but publish, no override */
+    int64_t before = last_revision(c->s);
+    cs_value_in late[] = {val("370811", "2024", "a", 9, 2), val("370811", "2024", "c", 4, 3)};
+    cs_source src = file_source("late.csv", "填报员");
+    cs_put_summary sum;
+    assert_int_equal(cs_store_put_values(c->s, &src, late, 2, &sum, nd()), CS_ELOCKED);
+    assert_int_equal(last_revision(c->s), before);
+    assert_int_equal(cs_store_assessment_step(c->s, id, &submit, &moved, nd()), CS_ELOCKED);
+    assert_int_equal(cs_store_assessment_step(c->s, id, &ret, &moved, nd()), CS_ELOCKED);
+    assert_int_equal(cs_store_add_override(c->s, id, "ind-q", 1, "再调整", "专家", NULL, nd()), CS_ELOCKED);
+    /* unlocking the period does not reopen a closed round */
+    assert_ok(cs_store_lock_round(c->s, "2024", 1, "省管理员", NULL, nd()));
+    assert_ok(cs_store_lock_round(c->s, "2024", 0, "省管理员", NULL, nd()));
+    state_of(c->s, "a", st);
+    assert_string_equal(st, CS_STATE_LOCKED);
+
+    cs_assessment_step publish = {"publish", "", "", NULL, 0, NULL, NULL, 0, "省管理员"};
+    assert_ok(cs_store_assessment_step(c->s, id, &publish, &moved, nd()));
+    assert_int_equal(cs_store_assessment_step(c->s, id, &publish, &moved, nd()), CS_ESTATE);
+    assert_ok(cs_store_assessment(c->s, id, &got, nd()));
+    assert_true(got.published);
+}
+
+/* ---- 10. The audit log ---------------------------------------------------------------------------- */
+
+static int count_audit(void *ctx, const cs_audit_entry *e)
+{
+    (void)e;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static void audit_log_chains_every_write(void **state)
+{
+    conn *c = *state;
+    cs_store_set_origin(c->s, "198.51.100.7");
+    put_jining(c->s);                                  /* 1 region.put */
+    cs_value_in v[] = {val("370811", "2024", "a", 1, 2)};
+    put_ok(c->s, "a.csv", "填报员", v, 1);             /* 2 values */
+    cs_account a = {0, "auditor1", "审计员", CS_ROLE_AUDITOR, "37", "", 1};
+    assert_ok(cs_store_add_account(c->s, &a, "audit-pass-1", "管理员", NULL, nd())); /* 3 account.create */
+    assert_ok(cs_store_add_evidence(c->s, "x", 1, "x.pdf", NULL, "370811", "2024", "a", NULL, NULL, "填报员", NULL, NULL,
+                                    nd())); /* 4 evidence.add */
+    assert_ok(cs_store_lock_round(c->s, "2024", 1, "省管理员", "年终", nd())); /* 5 period.lock */
+    int64_t count = 0, broken = -1;
+    char head[65];
+    assert_ok(cs_store_audit_verify(c->s, &count, head, &broken, nd()));
+    assert_int_equal(count, 5);
+    assert_int_equal(broken, 0);
+    int n = 0;
+    assert_ok(cs_store_audit(c->s, 0, 0, 0, count_audit, &n, nd()));
+    assert_int_equal(n, 5);
+
+    /* an edited entry breaks the chain there */
+    raw_exec(c, "UPDATE audit SET actor = 'someone-else' WHERE id = 3");
+    assert_int_equal(cs_store_audit_verify(c->s, &count, head, &broken, nd()), CS_EDATA);
+    assert_int_equal(broken, 3);
+    assert_int_equal(count, 2);
+    assert_contains(last_msg(), "第 3 条");
+    raw_exec(c, "UPDATE audit SET actor = '管理员' WHERE id = 3");
+    assert_ok(cs_store_audit_verify(c->s, &count, head, &broken, nd()));
+    /* so does a deleted one, and a recomputed hash does not hide an edit from the next entry */
+    raw_exec(c, "DELETE FROM audit WHERE id = 2");
+    assert_int_equal(cs_store_audit_verify(c->s, &count, head, &broken, nd()), CS_EDATA);
+    assert_int_equal(broken, 2);
+    assert_contains(last_msg(), "缺失");
+}
+
 #define CHECKS(X)                                                                                            \
     X(migrate_from_empty, setup_empty)                                                                       \
     X(regions_all_or_nothing_and_tree, setup_migrated)                                                       \
@@ -1309,7 +1542,10 @@ static int pg_databases(int create)
     X(review_states_and_locked_round, setup_migrated)                                                        \
     X(evidence_stored_once_per_content, setup_migrated)                                                      \
     X(snapshots_saved_and_listed, setup_migrated)                                                            \
-    X(backup_restores_into_both_backends, setup_migrated)
+    X(backup_restores_into_both_backends, setup_migrated)                                                    \
+    X(accounts_sessions_and_limits, setup_migrated)                                                          \
+    X(assessment_round_from_self_assessment_to_publication, setup_migrated)                                  \
+    X(audit_log_chains_every_write, setup_migrated)
 
 int main(void)
 {
