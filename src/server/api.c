@@ -132,6 +132,17 @@ static void pager_reply(cs__resp *resp, pager *p)
                                (json_int_t)p->per_page, "total", (json_int_t)p->total));
 }
 
+/* The pager's items as the answer, or the failure rc (the items are dropped). */
+static void pager_finish(cs__resp *resp, pager *p, cs_status rc, const cs_diag *d)
+{
+    if (rc == CS_OK) {
+        pager_reply(resp, p);
+        return;
+    }
+    json_decref(p->items);
+    fail_diag(resp, rc, d);
+}
+
 static const cs_plan *plan_of(const cs__req *req, const char *id)
 {
     for (int i = 0; id && i < req->srv->nfws; i++)
@@ -350,12 +361,7 @@ static void h_regions(cs__req *req, cs__resp *resp)
             rc = cs_store_regions(req->store, root, max, list_region, &c, d);
         }
     }
-    if (rc != CS_OK) {
-        json_decref(p.items);
-        fail_diag(resp, rc, d);
-    } else {
-        pager_reply(resp, &p);
-    }
+    pager_finish(resp, &p, rc, d);
     cs_diag_free(d);
 }
 
@@ -423,6 +429,17 @@ static void h_region_add(cs__req *req, cs__resp *resp)
     json_decref(b);
 }
 
+/* The required region argument when it is in the user's scope; otherwise replies (400 or 403 with
+ * what: "中文 / to English") and returns NULL. */
+static const char *scoped_region(cs__req *req, cs__resp *resp, const char *what)
+{
+    const char *region = cs__req_arg(req, "region");
+    if (!region) fail(resp, 400, "bad_request", "需要 region 参数 / the region argument is required");
+    else if (!cs__in_scope(req, region)) forbid(resp, what);
+    else return region;
+    return NULL;
+}
+
 /* ---- Values -------------------------------------------------------------------------------------- */
 
 static json_t *value_json(const cs_value *v)
@@ -454,27 +471,15 @@ static int list_value(void *ctx, const cs_value *v)
 
 static void h_values(cs__req *req, cs__resp *resp)
 {
-    const char *region = cs__req_arg(req, "region");
-    if (!region) {
-        fail(resp, 400, "bad_request", "需要 region 参数 / the region argument is required");
-        return;
-    }
-    if (!cs__in_scope(req, region)) {
-        forbid(resp, "查看该地区的数据 / to read this region's data");
-        return;
-    }
+    const char *region = scoped_region(req, resp, "查看该地区的数据 / to read this region's data");
+    if (!region) return;
     pager p;
     pager_init(req, &p);
     value_list c = {&p, NULL, cs__req_arg(req, "state")};
     cs_value_query q = {region, cs__req_arg(req, "period"), cs__req_arg(req, "element"), 0, 0};
     cs_diag *d = cs_diag_new();
     cs_status rc = cs_store_values(req->store, &q, list_value, &c, d);
-    if (rc != CS_OK) {
-        json_decref(p.items);
-        fail_diag(resp, rc, d);
-    } else {
-        pager_reply(resp, &p);
-    }
+    pager_finish(resp, &p, rc, d);
     cs_diag_free(d);
 }
 
@@ -672,15 +677,8 @@ static int list_evidence(void *ctx, const cs_evidence *e)
 
 static void h_evidence_list(cs__req *req, cs__resp *resp)
 {
-    const char *region = cs__req_arg(req, "region");
-    if (!region) {
-        fail(resp, 400, "bad_request", "需要 region 参数 / the region argument is required");
-        return;
-    }
-    if (!cs__in_scope(req, region)) {
-        forbid(resp, "查看该地区的证明材料 / to read this region's evidence");
-        return;
-    }
+    const char *region = scoped_region(req, resp, "查看该地区的证明材料 / to read this region's evidence");
+    if (!region) return;
     json_t *items = json_array();
     cs_diag *d = cs_diag_new();
     cs_status rc = cs_store_evidence(req->store, region, cs__req_arg(req, "period"), list_evidence, items, d);
@@ -1023,12 +1021,7 @@ static void h_rounds(cs__req *req, cs__resp *resp)
     round_list c = {&p, req};
     cs_diag *d = cs_diag_new();
     cs_status rc = cs_store_assessments(req->store, root, cs__req_arg(req, "period"), 0, list_round, &c, d);
-    if (rc != CS_OK) {
-        json_decref(p.items);
-        fail_diag(resp, rc, d);
-    } else {
-        pager_reply(resp, &p);
-    }
+    pager_finish(resp, &p, rc, d);
     cs_diag_free(d);
 }
 
@@ -1290,12 +1283,7 @@ static void h_users(cs__req *req, cs__resp *resp)
     pager_init(req, &p);
     cs_diag *d = cs_diag_new();
     cs_status rc = cs_store_accounts(req->store, req->user.region, list_account, &p, d);
-    if (rc != CS_OK) {
-        json_decref(p.items);
-        fail_diag(resp, rc, d);
-    } else {
-        pager_reply(resp, &p);
-    }
+    pager_finish(resp, &p, rc, d);
     cs_diag_free(d);
 }
 
@@ -1439,12 +1427,7 @@ static void h_public(cs__req *req, cs__resp *resp)
         cs_region r;
         if (cs_store_region(req->store, jstr(it, "region"), &r, d) == CS_OK) json_object_set_new(it, "name", json_string(r.name));
     }
-    if (rc != CS_OK) {
-        json_decref(p.items);
-        fail_diag(resp, rc, d);
-    } else {
-        pager_reply(resp, &p);
-    }
+    pager_finish(resp, &p, rc, d);
     cs_diag_free(d);
 }
 
