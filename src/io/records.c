@@ -62,6 +62,7 @@ const cs__element *const *cs__catalog_decls(const cs__catalog *cat, const char *
 
 /* ---- The records' index ---------------------------------------------------------------------- */
 
+/* The hash of a value's key; the index is open addressing with linear probing, at most half full. */
 static size_t key_hash(cs__value_key k)
 {
     uint64_t h = ((uint64_t)k.region << 32 | k.period) * 0x9e3779b97f4a7c15ull ^ (uint64_t)k.element * 0xc2b2ae3d27d4eb4full;

@@ -107,6 +107,7 @@ static int level_of(stored_ctx *c, const char *region)
     return c->level_of.items[i];
 }
 
+/* The hash of a (period, element, level) key of by_ptr: the strings' addresses, not their text. */
 static size_t ptr_hash(const char *a, const char *b, int level)
 {
     uint64_t h = ((uint64_t)(uintptr_t)a * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)(uintptr_t)b * 0xc2b2ae3d27d4eb4full) ^ (uint64_t)level;

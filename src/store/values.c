@@ -69,6 +69,7 @@ static size_t key_intern(key_index *m, uint64_t key)
     return m->n - 1;
 }
 
+/* The key of (region, element), adding either code to its map when new. */
 static uint64_t key_of(cs__strmap *regions, cs__strmap *elements, const char *region, const char *element)
 {
     return (uint64_t)cs__strmap_intern(regions, region) << 32 | (uint32_t)cs__strmap_intern(elements, element);
@@ -282,64 +283,11 @@ static cs_status rev_flush(cs_store *s, rev_batch *b, cs_diag *diag)
     return rc;
 }
 
-static cs_status rev_flush_sel(cs_store *s, rev_batch *b, cs_diag *diag)
-{
-    if (!b->n) return CS_OK;
-    const cs__backend *be = s->be;
-    cs__stmt *st = NULL;
-    int full = b->n == REV_BATCH;
-    if (full && s->st[ST_REVISION_INSERT]) {
-        st = s->st[ST_REVISION_INSERT];
-        be->reset(st);
-    } else {
-        char *sql = batch_sql(b->n, 0);
-        st = full ? cs__store_stmt(s, ST_REVISION_INSERT, sql, diag) : cs__store_prepare(s, sql, diag);
-        free(sql);
-    }
-    if (!st) return CS_EDB;
-    for (int r = 0; r < b->n; r++) {
-        const rev_row *x = &b->rows[r];
-        const char *missing = x->is_missing ? (x->missing && *x->missing ? x->missing : "未填报") : NULL;
-        int p = r * 11;
-        be->bind_text(st, p + 1, x->region);
-        be->bind_text(st, p + 2, x->period);
-        be->bind_text(st, p + 3, x->element);
-        if (x->is_missing) be->bind_null(st, p + 4);
-        else be->bind_double(st, p + 4, x->value);
-        be->bind_text(st, p + 5, missing);
-        be->bind_text(st, p + 6, x->state);
-        be->bind_int(st, p + 7, x->source_id);
-        if (x->row > 0) be->bind_int(st, p + 8, x->row);
-        else be->bind_null(st, p + 8);
-        be->bind_text(st, p + 9, x->note && *x->note ? x->note : NULL);
-        be->bind_int(st, p + 10, x->id);
-        if (x->previous) be->bind_int(st, p + 11, x->previous);
-        else be->bind_null(st, p + 11);
-    }
-    cs_status rc = be->step(st, diag) == CS__STEP_ERROR ? CS_EDB : CS_OK;
-    be->reset(st);
-    if (!full) be->finalize(st);
-    if (rc == CS_OK) {
-        cs__stmt *cu = cs__store_stmt(s, ST_CURRENT_UPSERT,
-            "INSERT INTO value_current (period, region, element, revision, value, missing, state)"
-            " SELECT period, region, element, id, value, missing, state FROM value_revision WHERE id >= $1 AND id <= $2"
-            " ON CONFLICT (period, region, element) DO UPDATE SET revision = excluded.revision,"
-            " value = excluded.value, missing = excluded.missing, state = excluded.state", diag);
-        if (!cu) return CS_EDB;
-        be->bind_int(cu, 1, b->rows[0].id);
-        be->bind_int(cu, 2, b->rows[b->n - 1].id);
-        if (be->step(cu, diag) == CS__STEP_ERROR) rc = CS_EDB;
-        be->reset(cu);
-    }
-    b->n = 0;
-    return rc;
-}
-
 /* Queues one revision, writing the batch when it is full. */
 static cs_status rev_add(cs_store *s, rev_batch *b, const rev_row *r, cs_diag *diag)
 {
     b->rows[b->n++] = *r;
-    return b->n == REV_BATCH ? (getenv("IS_SEL") ? rev_flush_sel(s, b, diag) : rev_flush(s, b, diag)) : CS_OK;
+    return b->n == REV_BATCH ? rev_flush(s, b, diag) : CS_OK;
 }
 
 static const char *state_zh(const char *state)
