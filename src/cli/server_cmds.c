@@ -110,6 +110,7 @@ int cs__cli_cmd_assessment(int argc, char **argv)
             if (rc == CS_OK) rc = cs_store_overrides(s, id, print_override, NULL, d);
         } else if (!strcmp(sub, "override")) {
             const char *ind = cs__cli_opt(opts, "indicator"), *pts = cs__cli_opt(opts, "points");
+            char *end = NULL;
             int i = ind ? cs__fw_indicator_index(fw, ind) : -1;
             if (i < 0 || !pts) {
                 cs__diag_add(d, CS__ERROR, NULL, 0, 0, "需要 --indicator（框架中的指标）和 --points / --indicator and --points are required");
@@ -117,6 +118,10 @@ int cs__cli_cmd_assessment(int argc, char **argv)
             } else if (!cs__indicator_qualitative(fw, i)) {
                 cs__diag_add(d, CS__ERROR, NULL, 0, 0, "指标 %s 不是定性指标，得分只能由数据计算 / indicator %s is not qualitative", ind, ind);
                 rc = CS_EDATA;
+            } else if (strtod(pts, &end), *end || !*pts || atof(pts) < 0 || atof(pts) > fw->indicators[i].max_points) {
+                cs__diag_add(d, CS__ERROR, NULL, 0, 0, "--points 应为 0 到 %g 之间的数 / --points must be a number from 0 to %g, not '%s'",
+                             fw->indicators[i].max_points, fw->indicators[i].max_points, pts);
+                rc = CS_EUSAGE;
             } else {
                 rc = cs_store_add_override(s, id, ind, atof(pts), cs__cli_opt(opts, "reason"), cs__cli_user, NULL, d);
                 if (rc == CS_OK) printf("已调整指标 %s 为 %s 分 / overrode %s\n", ind, pts, ind);

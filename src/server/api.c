@@ -20,13 +20,31 @@
 
 static void reply(cs__resp *resp, int status, json_t *j)
 {
-    char *t = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    char *t = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     cs__buf_reset(&resp->body);
-    cs__buf_append(&resp->body, t);
+    if (t) {
+        cs__buf_append(&resp->body, t);
+    } else {
+        /* a value jansson refused (text that is not UTF-8): a fixed answer, never a crash */
+        status = 500;
+        cs__buf_append(&resp->body, "{\"error\":{\"code\":\"internal_error\",\"message\":\"无法生成应答 / cannot encode the answer\"}}");
+    }
     free(t);
     json_decref(j);
     resp->status = status;
     resp->type = "application/json";
+}
+
+/* Makes text valid UTF-8 in place: a sequence that is not (a byte from a request, a character cut
+ * by a size limit) becomes '?'. */
+static void utf8_repair(char *text)
+{
+    size_t n = strlen(text), at = 0;
+    while (at < n) {
+        size_t ok = cs__utf8_valid_prefix(text + at, n - at);
+        at += ok;
+        if (at < n) text[at++] = '?';
+    }
 }
 
 static void fail(cs__resp *resp, int status, const char *code, const char *fmt, ...)
@@ -36,6 +54,7 @@ static void fail(cs__resp *resp, int status, const char *code, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    utf8_repair(msg);
     reply(resp, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
 }
 
@@ -71,8 +90,10 @@ static void fail_diag(cs__resp *resp, cs_status rc, const cs_diag *d)
     for (size_t i = 0; i < cs_diag_count(d); i++) {
         const char *t = cs_diag_text(d, i);
         if (strstr(t, "警告 / warning: ")) continue;
-        json_array_append_new(problems, json_string(t));
-        if (!first) first = t;
+        json_t *js = json_string(t);
+        if (!js) js = json_string("（无法显示的消息 / unprintable message）");
+        else if (!first) first = t;
+        json_array_append_new(problems, js);
     }
     if (http == 500 && rc == CS_EDB) code = "database_error";
     reply(resp, http,
@@ -557,11 +578,12 @@ static void table_from_values(json_t *vals, cs__table *t)
             row.cells[k] = cs__xstrdup(json_is_string(x) ? json_string_value(x) : num);
         }
         json_t *val = json_object_get(v, "value");
-        char text[64] = "";
-        if (json_is_number(val)) snprintf(text, sizeof text, "%.17g", json_number_value(val));
-        else if (json_is_boolean(val)) snprintf(text, sizeof text, "%s", json_is_true(val) ? "是" : "否");
-        else if (json_is_string(val)) snprintf(text, sizeof text, "%.63s", json_string_value(val));
-        else if (jstr(v, "missing")) snprintf(text, sizeof text, "%.63s", jstr(v, "missing"));
+        char num[40] = "";
+        const char *text = num;
+        if (json_is_number(val)) snprintf(num, sizeof num, "%.17g", json_number_value(val));
+        else if (json_is_boolean(val)) text = json_is_true(val) ? "是" : "否";
+        else if (json_is_string(val)) text = json_string_value(val);
+        else if (jstr(v, "missing")) text = jstr(v, "missing");
         row.cells[3] = cs__xstrdup(text);
         row.cells[4] = cs__xstrdup(jstr(v, "note") ? jstr(v, "note") : "");
         cs__vec_push(&t->rows, row);
@@ -654,7 +676,9 @@ static void h_evidence_add(cs__req *req, cs__resp *resp)
         fail(resp, 400, "bad_request", "文件为空 / the file is empty");
         return;
     }
-    int ok = element ? cs__may_write_value(req, region, element) : may_attach_indicator(req, region, framework, indicator);
+    /* an element must be one some framework declares; a named indicator is checked too */
+    int ok = (!element || (cs__catalog_find(&req->srv->cat, element, NULL) && cs__may_write_value(req, region, element))) &&
+             (!(indicator || framework) || may_attach_indicator(req, region, framework, indicator));
     if (!ok) {
         forbid(resp, "为该数据项或指标上传证明材料 / to attach evidence there");
         return;
@@ -1122,11 +1146,35 @@ static void h_round(cs__req *req, cs__resp *resp, const char *id)
     cs_diag_free(d);
 }
 
+typedef struct {
+    char *results;
+} snap_ctx;
+
+static int keep_results(void *ctx, const cs_snapshot *s)
+{
+    snap_ctx *c = ctx;
+    c->results = cs__xstrdup(s->results);
+    return 1;
+}
+
 static void h_round_score(cs__req *req, cs__resp *resp, const char *id)
 {
     cs_assessment a;
     round_copy keep;
     if (!load_round(req, resp, id, &a, &keep)) return;
+    if (!strcmp(a.state, "closed") && a.snapshot_id) {
+        /* a closed round's result is the one it closed with, not a new computation */
+        snap_ctx c = {NULL};
+        cs_diag *d = cs_diag_new();
+        json_t *result = NULL;
+        if (cs_store_snapshots(req->store, a.snapshot_id, 1, keep_results, &c, d) == CS_OK && c.results)
+            result = json_loads(c.results, 0, NULL);
+        free(c.results);
+        if (result) reply(resp, 200, json_pack("{s:o, s:o, s:b}", "round", round_json(&a), "result", result, "closed", 1));
+        else fail_diag(resp, CS_EDB, d);
+        cs_diag_free(d);
+        return;
+    }
     const cs_plan *plan = need_plan(req, resp, a.framework);
     if (!plan) return;
     cs__store_scores sc;
@@ -1324,6 +1372,22 @@ static void h_user_update(cs__req *req, cs__resp *resp, const char *id)
         snprintf(region, sizeof region, "%s", cur.region);
     }
     json_t *active = json_object_get(b, "active");
+    static const char *const text_fields[] = {"name", "role", "region", "department", "password"};
+    for (size_t k = 0; k < sizeof text_fields / sizeof text_fields[0]; k++) {
+        json_t *f = json_object_get(b, text_fields[k]);
+        if (f && !json_is_string(f)) {
+            fail(resp, 400, "bad_request", "字段 %s 应为字符串 / %s must be a string", text_fields[k], text_fields[k]);
+            cs_diag_free(d);
+            json_decref(b);
+            return;
+        }
+    }
+    if (active && !json_is_boolean(active)) {
+        fail(resp, 400, "bad_request", "字段 active 应为 true 或 false / active must be true or false");
+        cs_diag_free(d);
+        json_decref(b);
+        return;
+    }
     cs_account ch = {0, NULL, jstr(b, "name"), jstr(b, "role"), jstr(b, "region"), jstr(b, "department"),
                      json_is_boolean(active) ? json_is_true(active) : -1};
     if (rc != CS_OK) {
@@ -1429,17 +1493,6 @@ static void h_public(cs__req *req, cs__resp *resp)
     }
     pager_finish(resp, &p, rc, d);
     cs_diag_free(d);
-}
-
-typedef struct {
-    char *results;
-} snap_ctx;
-
-static int keep_results(void *ctx, const cs_snapshot *s)
-{
-    snap_ctx *c = ctx;
-    c->results = cs__xstrdup(s->results);
-    return 1;
 }
 
 static void h_public_one(cs__req *req, cs__resp *resp, const char *id)

@@ -314,6 +314,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         cs->limit = upload ? srv->cfg.max_upload : srv->cfg.max_body;
         snprintf(cs->method, sizeof cs->method, "%s", method);
         snprintf(cs->path, sizeof cs->path, "%s", url);
+        /* the log line is JSON: bytes of the request that are not UTF-8 (or a character cut by the
+         * size above) become '?' */
+        for (char *f[] = {cs->method, cs->path}, **p = f; p < f + 2; p++)
+            for (size_t n = strlen(*p), at = 0; at < n;) {
+                at += cs__utf8_valid_prefix(*p + at, n - at);
+                if (at < n) (*p)[at++] = '?';
+            }
         *con_cls = cs;
         const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (len && strtoull(len, NULL, 10) > cs->limit) cs->too_large = 1;

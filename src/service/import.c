@@ -248,6 +248,18 @@ cs_status cs__import_tables(cs_store *s, const cs__catalog *cat, const char *pat
         rc = CS_EDATA;
     }
     if (rc != CS_OK) goto out;
+    /* values the caller may not write refuse the whole import, before any stored figure is read
+     * (the checks below quote stored figures in their messages) */
+    for (size_t i = 0; o->allow && i < recs.values.n; i++) {
+        const cs_value_in *v = &recs.values.items[i];
+        const char *why = o->allow(o->allow_ctx, v);
+        if (why) {
+            cs__diag_add(diag, CS__ERROR, path, v->row, v->col_element, "%s（地区 %s，数据项 %s）/ region %s, element %s", why,
+                         v->region, v->element, v->region, v->element);
+            rc = CS_EFORBIDDEN;
+        }
+    }
+    if (rc != CS_OK) goto out;
     res->values = recs.values.n;
     res->empty = recs.empty;
 
@@ -279,17 +291,6 @@ cs_status cs__import_tables(cs_store *s, const cs__catalog *cat, const char *pat
     cs__records_warn(path, &recs, cat, stored_lookup, &sc, median_of_peers, &sc, diag);
     res->warnings = cs_diag_count(diag) - before;
 
-    /* values the caller may not write refuse the whole import */
-    for (size_t i = 0; o->allow && i < recs.values.n; i++) {
-        const cs_value_in *v = &recs.values.items[i];
-        const char *why = o->allow(o->allow_ctx, v);
-        if (why) {
-            cs__diag_add(diag, CS__ERROR, path, v->row, v->col_element, "%s（地区 %s，数据项 %s）/ region %s, element %s", why,
-                         v->region, v->element, v->region, v->element);
-            rc = CS_EFORBIDDEN;
-        }
-    }
-    if (rc != CS_OK) goto out;
     cs_source src = {o->source_kind ? o->source_kind : "file", path, sha, o->actor, o->note, o->dry_run, o->progress,
                      o->progress_ctx};
     rc = cs_store_put_values(s, &src, recs.values.items, recs.values.n, &res->put, diag);

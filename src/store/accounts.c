@@ -311,27 +311,6 @@ out:
     return rc;
 }
 
-cs_status cs_store_change_password(cs_store *s, int64_t id, const char *current, const char *password, cs_diag *diag)
-{
-    cs__stmt *st = cs__store_prepare(s, "SELECT password_hash, login FROM account WHERE id = $1 AND active = 1", diag);
-    if (!st) return CS_EDB;
-    s->be->bind_int(st, 1, id);
-    char hash[crypto_pwhash_STRBYTES] = "", login[80] = "";
-    int r = s->be->step(st, diag);
-    if (r == CS__STEP_ROW) {
-        snprintf(hash, sizeof hash, "%s", s->be->column_text(st, 0));
-        snprintf(login, sizeof login, "%s", s->be->column_text(st, 1));
-    }
-    s->be->finalize(st);
-    if (r == CS__STEP_ERROR) return CS_EDB;
-    if (r != CS__STEP_ROW || crypto_pwhash_str_verify(hash, current, strlen(current)) != 0) {
-        cs__diag_add(diag, CS__ERROR, NULL, 0, 0, "当前密码不正确 / the current password is wrong");
-        return CS_EAUTH;
-    }
-    cs_account keep = {0, NULL, NULL, NULL, NULL, NULL, -1};
-    return cs_store_update_account(s, id, &keep, password, login, diag);
-}
-
 /* ---- Sessions ------------------------------------------------------------------------------- */
 
 static void random_hex(char out[65])
@@ -359,14 +338,51 @@ static cs_status count_failures(cs_store *s, const char *column, const char *key
     return r == CS__STEP_ERROR ? CS_EDB : CS_OK;
 }
 
-static cs_status record_attempt(cs_store *s, const char *login, const char *origin, int64_t at, int ok, cs_diag *diag)
+/* Takes one attempt for login from the store's origin: refused (CS_ELIMIT) when too many failed
+ * lately; otherwise recorded at once as a failure (*attempt its id), so that attempts running at
+ * the same time count each other, and marked a success by attempt_succeeded. */
+static cs_status attempt_begin(cs_store *s, const char *login, int64_t *attempt, cs_diag *diag)
 {
-    cs__stmt *st = cs__store_prepare(s, "INSERT INTO login_attempt (login, origin, at, ok) VALUES ($1, $2, $3, $4)", diag);
+    const char *origin = *s->origin ? s->origin : "cli";
+    int64_t now = (int64_t)time(NULL), by_login = 0, by_origin = 0;
+    cs_status rc = cs__store_begin(s, diag);
+    if (rc != CS_OK) return rc;
+    /* a back-end whose writers do not exclude each other locks the table for the count */
+    if (*s->be->lock_revisions && s->be->exec(s->db, "LOCK TABLE login_attempt IN EXCLUSIVE MODE", diag) != CS_OK) rc = CS_EDB;
+    if (rc == CS_OK) rc = count_failures(s, "login", login, now - CS_LOGIN_WINDOW, &by_login, diag);
+    if (rc == CS_OK) rc = count_failures(s, "origin", origin, now - CS_LOGIN_WINDOW, &by_origin, diag);
+    if (rc == CS_OK && (by_login >= CS_LOGIN_MAX_FAILURES || by_origin >= 4 * CS_LOGIN_MAX_FAILURES)) {
+        cs__diag_add(diag, CS__ERROR, NULL, 0, 0,
+                     "登录失败次数过多，请 %d 分钟后再试 / too many failed logins: try again in %d minutes", CS_LOGIN_WINDOW / 60,
+                     CS_LOGIN_WINDOW / 60);
+        rc = CS_ELIMIT;
+    }
+    if (rc == CS_OK) {
+        cs__stmt *st = cs__store_prepare(s, "INSERT INTO login_attempt (login, origin, at, ok) VALUES ($1, $2, $3, 0) RETURNING id", diag);
+        int r = CS__STEP_ERROR;
+        if (st) {
+            s->be->bind_text(st, 1, login);
+            s->be->bind_text(st, 2, origin);
+            s->be->bind_int(st, 3, now);
+            r = s->be->step(st, diag);
+            if (r == CS__STEP_ROW) *attempt = s->be->column_int(st, 0), r = s->be->step(st, diag);
+            s->be->finalize(st);
+        }
+        if (r == CS__STEP_ERROR) rc = CS_EDB;
+    }
+    if (rc != CS_OK) {
+        cs__store_rollback(s);
+        return rc;
+    }
+    return cs__store_commit(s, diag);
+}
+
+/* Within the caller's transaction. */
+static cs_status attempt_succeeded(cs_store *s, int64_t attempt, cs_diag *diag)
+{
+    cs__stmt *st = cs__store_prepare(s, "UPDATE login_attempt SET ok = 1 WHERE id = $1", diag);
     if (!st) return CS_EDB;
-    s->be->bind_text(st, 1, login);
-    s->be->bind_text(st, 2, origin);
-    s->be->bind_int(st, 3, at);
-    s->be->bind_int(st, 4, ok);
+    s->be->bind_int(st, 1, attempt);
     int r = s->be->step(st, diag);
     s->be->finalize(st);
     return r == CS__STEP_ERROR ? CS_EDB : CS_OK;
@@ -377,17 +393,9 @@ cs_status cs_store_login(cs_store *s, const char *login, const char *password, i
 {
     token[0] = csrf[0] = 0;
     const char *origin = *s->origin ? s->origin : "cli";
-    int64_t now = (int64_t)time(NULL);
-    int64_t by_login = 0, by_origin = 0;
+    int64_t now = (int64_t)time(NULL), attempt = 0;
     cs_status rc;
-    if ((rc = count_failures(s, "login", login, now - CS_LOGIN_WINDOW, &by_login, diag)) != CS_OK) return rc;
-    if ((rc = count_failures(s, "origin", origin, now - CS_LOGIN_WINDOW, &by_origin, diag)) != CS_OK) return rc;
-    if (by_login >= CS_LOGIN_MAX_FAILURES || by_origin >= 4 * CS_LOGIN_MAX_FAILURES) {
-        cs__diag_add(diag, CS__ERROR, NULL, 0, 0,
-                     "登录失败次数过多，请 %d 分钟后再试 / too many failed logins: try again in %d minutes", CS_LOGIN_WINDOW / 60,
-                     CS_LOGIN_WINDOW / 60);
-        return CS_ELIMIT;
-    }
+    if ((rc = attempt_begin(s, login, &attempt, diag)) != CS_OK) return rc;
     char hash[crypto_pwhash_STRBYTES] = "";
     int64_t id = 0, active = 0;
     cs__stmt *st = cs__store_prepare(s, "SELECT id, password_hash, active FROM account WHERE login = $1", diag);
@@ -411,13 +419,12 @@ cs_status cs_store_login(cs_store *s, const char *login, const char *password, i
                                     crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
             spent[0] = 0;
     }
-    if ((rc = cs__store_begin(s, diag)) != CS_OK) return rc;
-    if ((rc = record_attempt(s, login, origin, now, ok, diag)) != CS_OK) goto fail;
     if (!ok) {
-        if ((rc = cs__store_commit(s, diag)) != CS_OK) return rc;
         cs__diag_add(diag, CS__ERROR, NULL, 0, 0, "用户名或密码错误 / wrong login or password");
         return CS_EAUTH;
     }
+    if ((rc = cs__store_begin(s, diag)) != CS_OK) return rc;
+    if ((rc = attempt_succeeded(s, attempt, diag)) != CS_OK) goto fail;
     random_hex(token);
     random_hex(csrf);
     char token_hash[65], at[32];
@@ -510,4 +517,35 @@ cs_status cs_store_logout(cs_store *s, const char *token, const char *actor, cs_
         return CS_EDB;
     }
     return cs__store_commit(s, diag);
+}
+
+cs_status cs_store_change_password(cs_store *s, int64_t id, const char *current, const char *password, cs_diag *diag)
+{
+    cs__stmt *st = cs__store_prepare(s, "SELECT password_hash, login FROM account WHERE id = $1 AND active = 1", diag);
+    if (!st) return CS_EDB;
+    s->be->bind_int(st, 1, id);
+    char hash[crypto_pwhash_STRBYTES] = "", login[80] = "";
+    int r = s->be->step(st, diag);
+    if (r == CS__STEP_ROW) {
+        snprintf(hash, sizeof hash, "%s", s->be->column_text(st, 0));
+        snprintf(login, sizeof login, "%s", s->be->column_text(st, 1));
+    }
+    s->be->finalize(st);
+    if (r == CS__STEP_ERROR) return CS_EDB;
+    /* guessing the current password counts against the same limit as logging in */
+    int64_t attempt = 0;
+    cs_status rc = attempt_begin(s, login, &attempt, diag);
+    if (rc != CS_OK) return rc;
+    if (r != CS__STEP_ROW || crypto_pwhash_str_verify(hash, current, strlen(current)) != 0) {
+        cs__diag_add(diag, CS__ERROR, NULL, 0, 0, "当前密码不正确 / the current password is wrong");
+        return CS_EAUTH;
+    }
+    if ((rc = cs__store_begin(s, diag)) != CS_OK) return rc;
+    if ((rc = attempt_succeeded(s, attempt, diag)) != CS_OK) {
+        cs__store_rollback(s);
+        return rc;
+    }
+    if ((rc = cs__store_commit(s, diag)) != CS_OK) return rc;
+    cs_account keep = {0, NULL, NULL, NULL, NULL, NULL, -1};
+    return cs_store_update_account(s, id, &keep, password, login, diag);
 }

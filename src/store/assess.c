@@ -210,6 +210,42 @@ static const step_rule rules[] = {
     {"publish", "发布", {"closed"}, "closed", {NULL}, NULL, 0},
 };
 
+/* A round closes only when every value of it is approved (or already locked): a value returned
+ * or resubmitted since — through another round of the same region and period — would otherwise
+ * stay open after the close. */
+static cs_status check_all_approved(cs_store *s, int64_t id, const char *region, const char *period,
+                                    const char *const *elements, size_t n, cs_diag *diag)
+{
+    cs__strmap want = {0};
+    for (size_t i = 0; i < n; i++) cs__strmap_intern(&want, elements[i]);
+    cs__stmt *st = cs__store_prepare(s, "SELECT element, state FROM value_current WHERE period = $1 AND region = $2"
+                                        " ORDER BY element", diag);
+    if (!st) {
+        cs__strmap_free(&want);
+        return CS_EDB;
+    }
+    s->be->bind_text(st, 1, period);
+    s->be->bind_text(st, 2, region);
+    int r, open = 0;
+    cs__buf list = {0};
+    while ((r = s->be->step(st, diag)) == CS__STEP_ROW) {
+        const char *el = s->be->column_text(st, 0), *state = s->be->column_text(st, 1);
+        if (cs__strmap_find(&want, el) < 0 || !strcmp(state, CS_STATE_APPROVED) || !strcmp(state, CS_STATE_LOCKED)) continue;
+        if (open++ < 5) cs__buf_printf(&list, "%s%s（%s）", open > 1 ? "、" : "", el, state);
+    }
+    s->be->finalize(st);
+    cs_status rc = r == CS__STEP_ERROR ? CS_EDB : CS_OK;
+    if (rc == CS_OK && open) {
+        cs__diag_add(diag, CS__ERROR, NULL, 0, 0,
+                     "评估轮次 %lld 还有 %d 项数据未审核通过，不能关闭：%s%s / round %lld has %d values not approved: it cannot close",
+                     (long long)id, open, cs__buf_str(&list), open > 5 ? "…" : "", (long long)id, open);
+        rc = CS_ESTATE;
+    }
+    cs__buf_free(&list);
+    cs__strmap_free(&want);
+    return rc;
+}
+
 cs_status cs_store_assessment_step(cs_store *s, int64_t id, const cs_assessment_step *step, size_t *moved,
                                    cs_diag *diag)
 {
@@ -248,6 +284,8 @@ cs_status cs_store_assessment_step(cs_store *s, int64_t id, const cs_assessment_
         rc = CS_ESTATE;
     }
     size_t n = 0;
+    if (rc == CS_OK && !strcmp(rule->action, "close"))
+        rc = check_all_approved(s, id, region, period, step->elements, step->nelements, diag);
     if (rc == CS_OK && rule->values_to) {
         cs__strmap elements = {0};
         for (size_t i = 0; i < step->nelements; i++) cs__strmap_intern(&elements, step->elements[i]);

@@ -27,9 +27,9 @@ static void entry_hash(int64_t id, const char *at, const char *actor, const char
 {
     cs__sha256 h;
     cs__sha256_init(&h);
-    char head[32];
+    char head[64]; /* room for any 64-bit id */
     int n = snprintf(head, sizeof head, "citystar-audit-1\n%lld\n", (long long)id);
-    cs__sha256_update(&h, head, (size_t)n);
+    cs__sha256_update(&h, head, n > 0 && (size_t)n < sizeof head ? (size_t)n : strlen(head));
     const char *fields[] = {at, actor, origin, action, object, detail, prev};
     for (int i = 0; i < 7; i++) {
         char len[24];

@@ -467,7 +467,8 @@ cs_status cs_store_put_regions(cs_store *s, const cs_region *regions, size_t n, 
     /* check everything first: a bad region adds nothing */
     for (size_t i = 0; i < n; i++) {
         const cs_region *r = &regions[i];
-        int bad = !r->code || !*r->code || !r->name || !*r->name;
+        /* GB/T 2260 codes have at most 12 digits; 24 leaves room for hand-made ones */
+        int bad = !r->code || !*r->code || strlen(r->code) > 24 || !r->name || !*r->name;
         for (const char *p = r->code; !bad && *p; p++) bad = !isalnum((unsigned char)*p);
         if (bad) {
             cs__diag_add(diag, CS__ERROR, source, (int)i + 1, 0, "地区代码或名称无效 / invalid region code or name: '%s'",

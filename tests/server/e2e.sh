@@ -204,7 +204,7 @@ echo "reporters: $DEPT_A (indicator $IND_A: $A1, $A2) and $DEPT_B ($B1, $B2), de
 awk -F'\t' -v i="$IND_A" '{ n = split($3, a, " "); for (k = 1; k <= n; k++) if (a[k] == i) print $1 }' t23.tsv | sort > ind_a.txt
 cut -f1 t23.tsv | sort > els23.txt
 
-for u in "prov province_admin 37" "city city_admin 3708" "county county_admin $R" "aud auditor 37"; do
+for u in "prov province_admin 37" "city city_admin 3708" "county county_admin $R" "aud auditor 37" "yz county_admin 370812"; do
     set -- $u
     CITYSTAR_PASSWORD=$PW cs user add "$1" --name "$1" --role "$2" --region "$3" > /dev/null 2>&1 || bad "user add $1 failed"
 done
@@ -608,6 +608,47 @@ log_lines() { jq -c "select($1)" "$T/access2.log" | wc -l | tr -d ' '; }
 expect_eq "$(log_lines '.method == "POST" and .path == "/api/values" and .status == 413')" 1 "access log lines for the 413"
 expect_eq "$(log_lines '.method == "DELETE" and .path == "/api/session" and .status == 200 and .user == "county"')" 1 \
     "access log lines for the logout by county"
+
+# found in review: bytes that are not UTF-8 in a path, reading stored figures of another county through
+# the refusal of a write, parallel logins past the limit, a round closing while another round of the same
+# county and year has its values returned
+begin review
+last="GET /api/%FF (a byte that is not UTF-8)"
+st=$(curl -sS -o "$T/body" -w '%{http_code}' "$URL/api/%FF")
+expect_code 404 not_found
+expect_jq '.error.message | test("no such endpoint")' true "the message of a path that is not UTF-8"
+st=$(curl -sS -o "$T/body" -w '%{http_code}' "$URL/api/public/results/%C3")
+expect_code 404 not_found
+get - /api/health
+expect_status 200 "the server still answers"
+login city
+# 370812 is the city's, not the county's: the county's write is refused before any of 370812's figures is read
+login county
+post county /api/values '{"values":[{"region":"370812","period":"2023","element":"'"$A1"'","value":1}],"dry_run":true}'
+expect_code 403 forbidden
+expect_jq '[.error.problems[] | select(test("库中已有"))] | length' 0 "the refusal quotes no stored figure"
+# 12 logins in parallel with a wrong password (for a login nobody has, which counts the same): exactly 5 are
+# checked, the rest refused by the limit
+seq 1 12 | xargs -P12 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
+    -d '{"login":"par-nobody","password":"wrong{}"}' "$URL/api/session" | sort | uniq -c | awk '{print $2 ":" $1}' | tr '\n' ' ' > par.txt
+expect_eq "$(cat par.txt)" "401:5 429:7 " "parallel wrong logins (status:count)"
+# two rounds of one county and year share its values: a return through the second holds the first's close
+post prov /api/rounds '{"framework":"sd-2023-county","region":"370812","period":"2023","kind":"self"}'
+RA=$(jb .id)
+post prov /api/rounds '{"framework":"sd-2023-county","region":"370812","period":"2023","kind":"progress"}'
+RB=$(jb .id)
+login yz
+call yz POST "/api/rounds/$RA/submit"
+expect_status 200 "submit round $RA"
+post city "/api/rounds/$RA/approve" '{}'
+expect_status 200 "approve round $RA"
+call yz POST "/api/rounds/$RB/submit"
+expect_status 200 "submit round $RB"
+post city "/api/rounds/$RB/return" '{"comment":"复核","indicator":"1"}'
+expect_status 200 "return indicator 1 through round $RB"
+post prov "/api/rounds/$RA/close" '{}'
+expect_code 409 invalid_state
+expect_in "未审核通过" "the refusal says which values are not approved"
 
 # SIGTERM while a slow upload runs: it finishes, then the server stops
 begin shutdown
