@@ -213,6 +213,27 @@ static void session_cookie(const cs__req *req, cs__resp *resp, const char *token
     resp->set_cookie[0] = cs__xstrdup(c);
 }
 
+/* The element codes a reporter may write (the elements of indicators its department leads). */
+static json_t *writable_elements(const cs__req *req)
+{
+    json_t *list = json_array();
+    size_t n = strlen(req->user.department);
+    const cs__strmap *m = &req->srv->dept_elements;
+    for (size_t i = 0; n && i < m->n; i++)
+        if (!strncmp(m->keys[i], req->user.department, n) && m->keys[i][n] == '\x1f')
+            json_array_append_new(list, json_string(m->keys[i] + n + 1));
+    return list;
+}
+
+/* The answer to a login and to GET /api/session: the account, its CSRF token and, for a
+ * reporter, the elements it may write. */
+static json_t *session_json(const cs__req *req)
+{
+    json_t *j = json_pack("{s:o, s:s}", "user", user_json(&req->user), "csrf", req->user.csrf);
+    if (!strcmp(req->user.role, CS_ROLE_REPORTER)) json_object_set_new(j, "writable_elements", writable_elements(req));
+    return j;
+}
+
 static void h_login(cs__req *req, cs__resp *resp)
 {
     json_t *b = parse_body(req, resp);
@@ -233,29 +254,15 @@ static void h_login(cs__req *req, cs__resp *resp)
     } else {
         copy_user(&req->user, &a, csrf);
         session_cookie(req, resp, token, (long)ttl);
-        reply(resp, 200, json_pack("{s:o, s:s}", "user", user_json(&req->user), "csrf", csrf));
+        reply(resp, 200, session_json(req));
     }
     cs_diag_free(d);
     json_decref(b);
 }
 
-/* The element codes a reporter may write (the elements of indicators its department leads). */
-static json_t *writable_elements(const cs__req *req)
-{
-    json_t *list = json_array();
-    size_t n = strlen(req->user.department);
-    const cs__strmap *m = &req->srv->dept_elements;
-    for (size_t i = 0; n && i < m->n; i++)
-        if (!strncmp(m->keys[i], req->user.department, n) && m->keys[i][n] == '\x1f')
-            json_array_append_new(list, json_string(m->keys[i] + n + 1));
-    return list;
-}
-
 static void h_me(cs__req *req, cs__resp *resp)
 {
-    json_t *j = json_pack("{s:o, s:s}", "user", user_json(&req->user), "csrf", req->user.csrf);
-    if (!strcmp(req->user.role, CS_ROLE_REPORTER)) json_object_set_new(j, "writable_elements", writable_elements(req));
-    reply(resp, 200, j);
+    reply(resp, 200, session_json(req));
 }
 
 static void h_logout(cs__req *req, cs__resp *resp)
