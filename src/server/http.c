@@ -149,7 +149,24 @@ typedef struct {
 
 const char *cs__req_arg(const cs__req *req, const char *key)
 {
-    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+    if (req->conn) return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+    /* a request made without a connection (the fuzz target): "k=v&k2=v2", not decoded */
+    size_t n = strlen(key);
+    for (const char *p = req->query; p && *p;) {
+        const char *end = strchr(p, '&');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len > n && !strncmp(p, key, n) && p[n] == '=') {
+            cs__req *r = (cs__req *)req;
+            char *out = r->query_value[r->nquery_values++ % 16];
+            size_t v = len - n - 1;
+            if (v >= sizeof r->query_value[0]) v = sizeof r->query_value[0] - 1;
+            memcpy(out, p + n + 1, v);
+            out[v] = 0;
+            return out;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return NULL;
 }
 
 static double ms_since(const struct timespec *t0)
@@ -438,18 +455,45 @@ static void index_departments(cs__server *srv)
     }
 }
 
+cs_status cs__server_init(cs__server *srv, const cs_server_config *cfg, cs_diag *diag)
+{
+    memset(srv, 0, sizeof *srv);
+    srv->cfg = *cfg;
+    cs_status rc = cs__frameworks_load_all(cfg->frameworks_dir, &srv->fws, &srv->nfws, diag);
+    if (rc != CS_OK) return rc;
+    srv->plans = cs__xcalloc((size_t)srv->nfws + 1, sizeof *srv->plans);
+    cs__catalog_init(&srv->cat, (const cs_framework *const *)srv->fws, srv->nfws);
+    for (int i = 0; i < srv->nfws && rc == CS_OK; i++) rc = cs_plan_compile(srv->fws[i], &srv->plans[i], diag);
+    if (rc == CS_OK) index_departments(srv);
+    srv->cache = cs__score_cache_new(32);
+    pthread_mutex_init(&srv->log_mu, NULL);
+    pthread_key_create(&srv->store_key, close_store);
+    return rc;
+}
+
+void cs__server_free(cs__server *srv)
+{
+    if (srv->log && srv->log != stderr) fclose(srv->log);
+    if (srv->cache) {
+        cs__score_cache_free(srv->cache);
+        pthread_mutex_destroy(&srv->log_mu);
+        pthread_key_delete(srv->store_key);
+    }
+    cs__strmap_free(&srv->dept_elements);
+    if (srv->plans) {
+        cs__catalog_clear(&srv->cat);
+        for (int i = 0; i < srv->nfws; i++) cs_plan_free(srv->plans[i]);
+        free(srv->plans);
+    }
+    cs__frameworks_free(srv->fws, srv->nfws);
+    memset(srv, 0, sizeof *srv);
+}
+
 cs_status cs__serve(const cs_server_config *cfg, cs_diag *diag)
 {
     cs__server srv;
-    memset(&srv, 0, sizeof srv);
-    srv.cfg = *cfg;
-    cs_status rc = cs__frameworks_load_all(cfg->frameworks_dir, &srv.fws, &srv.nfws, diag);
-    if (rc != CS_OK) return rc;
-    srv.plans = cs__xcalloc((size_t)srv.nfws + 1, sizeof *srv.plans);
-    cs__catalog_init(&srv.cat, (const cs_framework *const *)srv.fws, srv.nfws);
-    for (int i = 0; i < srv.nfws && rc == CS_OK; i++) rc = cs_plan_compile(srv.fws[i], &srv.plans[i], diag);
+    cs_status rc = cs__server_init(&srv, cfg, diag);
     if (rc != CS_OK) goto out;
-    index_departments(&srv);
     /* the database must be at this program's schema: serve never migrates on its own */
     {
         cs_store *s = NULL;
@@ -466,9 +510,6 @@ cs_status cs__serve(const cs_server_config *cfg, cs_diag *diag)
             goto out;
         }
     }
-    srv.cache = cs__score_cache_new(32);
-    pthread_mutex_init(&srv.log_mu, NULL);
-    pthread_key_create(&srv.store_key, close_store);
     srv.log = !strcmp(cfg->access_log, "-") ? stderr : fopen(cfg->access_log, "a");
     if (!srv.log) {
         cs__diag_add(diag, CS__ERROR, cfg->access_log, 0, 0, "无法写入访问日志 / cannot open the access log: %s", strerror(errno));
@@ -532,18 +573,6 @@ cs_status cs__serve(const cs_server_config *cfg, cs_diag *diag)
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
     fprintf(stderr, "citystar: 服务已停止 / stopped\n");
 out:
-    if (srv.log && srv.log != stderr) fclose(srv.log);
-    if (srv.cache) {
-        cs__score_cache_free(srv.cache);
-        pthread_mutex_destroy(&srv.log_mu);
-        pthread_key_delete(srv.store_key);
-    }
-    cs__strmap_free(&srv.dept_elements);
-    if (srv.plans) {
-        cs__catalog_clear(&srv.cat);
-        for (int i = 0; i < srv.nfws; i++) cs_plan_free(srv.plans[i]);
-        free(srv.plans);
-    }
-    cs__frameworks_free(srv.fws, srv.nfws);
+    cs__server_free(&srv);
     return rc;
 }

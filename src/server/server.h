@@ -79,6 +79,9 @@ typedef struct {
     char origin[64];           /* client address */
     int secure;                /* reached over TLS (cookies get Secure) */
     void *conn;                /* for query arguments */
+    const char *query;         /* without a connection: "k=v&…" (tests and fuzzing) */
+    char query_value[16][256]; /* arguments read from query (a handler reads fewer than 16) */
+    int nquery_values;
     cs__user user;
 } cs__req;
 
@@ -92,6 +95,11 @@ typedef struct {
     char *owned_type;          /* a Content-Type made for this response, owned */
     int retry_after;           /* seconds, for Retry-After (0 = none) */
 } cs__resp;
+
+/* Loads and compiles the frameworks and sets up the server's shared state (no socket); freed with
+ * cs__server_free. */
+cs_status cs__server_init(cs__server *srv, const cs_server_config *cfg, cs_diag *diag);
+void cs__server_free(cs__server *srv);
 
 /* A query argument of the request, or NULL. */
 const char *cs__req_arg(const cs__req *req, const char *key);
