@@ -16,6 +16,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static cs__server srv;
+static cs_server_config cfg;
 static cs_store *store;
 static char db[64];
 
@@ -23,6 +24,7 @@ static void cleanup(void)
 {
     cs_store_close(store);
     cs__server_free(&srv);
+    cs__server_config_free(&cfg);
     char wal[80];
     unlink(db);
     snprintf(wal, sizeof wal, "%s-wal", db);
@@ -37,7 +39,6 @@ static void setup(void)
     snprintf(db, sizeof db, "/tmp/citystar-fuzz-api-XXXXXX");
     int fd = mkstemp(db);
     if (fd >= 0) close(fd);
-    cs_server_config cfg;
     cs__server_config_load(&cfg, NULL, d);
     cfg.database = cs__xstrdup(db);
     cfg.frameworks_dir = cs__xstrdup(CS_SOURCE_DIR "/frameworks");
