@@ -276,6 +276,9 @@ cs_status cs_store_logout(cs_store *s, const char *token, const char *actor, cs_
 #define CS_ROUND_FINAL "final"
 #define CS_ROUND_PROGRESS "progress"
 
+/* The Chinese name of a round kind (自评, 中期考核, 终期验收, 进展更新), NULL for an unknown kind. */
+const char *cs_round_kind_name(const char *kind);
+
 typedef struct {
     int64_t id;
     const char *framework, *region, *period, *kind;

@@ -16,18 +16,13 @@
 
 /* ---- round (assessment rounds) ---------------------------------------------------------------- */
 
-static const char *kind_zh(const char *k)
-{
-    return !strcmp(k, "self") ? "自评" : !strcmp(k, "midterm") ? "中期考核" : !strcmp(k, "final") ? "终期验收" : "进展更新";
-}
-
 static int print_round(void *ctx, const cs_assessment *a)
 {
     int *n = ctx;
     if (!(*n)++) printf("%-6s %-18s %-10s %-6s %-10s %-10s %-8s %s\n", "编号", "框架", "地区", "年度", "类型", "状态", "总分", "星级");
     char total[32] = "";
     if (!isnan(a->total) && !strcmp(a->state, "closed")) snprintf(total, sizeof total, "%.2f", a->total);
-    printf("%-6lld %-18s %-10s %-6s %-10s %-10s %-8s %s%s\n", (long long)a->id, a->framework, a->region, a->period, kind_zh(a->kind),
+    printf("%-6lld %-18s %-10s %-6s %-10s %-10s %-8s %s%s\n", (long long)a->id, a->framework, a->region, a->period, cs_round_kind_name(a->kind),
            a->state, total, a->rating, a->published ? "（已发布）" : "");
     return 0;
 }
@@ -89,7 +84,7 @@ int cs__cli_cmd_assessment(int argc, char **argv)
         if (load_fw_all(&fws, &nfws, a.framework, d)) rc = cs_store_add_assessment(s, &a, cs__cli_user, &id, d);
         else rc = CS_EUSAGE;
         if (rc == CS_OK) printf("已开启评估轮次 %lld（%s %s %s %s）/ opened round %lld\n", (long long)id, a.framework, a.region, a.period,
-                                kind_zh(a.kind), (long long)id);
+                                cs_round_kind_name(a.kind), (long long)id);
     } else if (!strcmp(sub, "list")) {
         int n = 0;
         rc = cs_store_assessments(s, cs__cli_opt(opts, "region"), cs__cli_opt(opts, "period"), 0, print_round, &n, d);

@@ -88,8 +88,8 @@ static void fail_diag(cs__resp *resp, cs_status rc, const cs_diag *d)
     json_t *problems = json_array();
     const char *first = NULL;
     for (size_t i = 0; i < cs_diag_count(d); i++) {
+        if (!cs__diag_is_error(d, i)) continue;
         const char *t = cs_diag_text(d, i);
-        if (strstr(t, "警告 / warning: ")) continue;
         json_t *js = json_string(t);
         if (!js) js = json_string("（无法显示的消息 / unprintable message）");
         else if (!first) first = t;
@@ -552,7 +552,7 @@ static const char *allow_value(void *ctx, const cs_value_in *v)
     return "无权填报该地区的数据 / not permitted to write this region's data";
 }
 
-static void import_reply(cs__req *req, cs__resp *resp, cs_status rc, const cs__import_result *res, cs_diag *d, int dry)
+static void import_reply(cs__resp *resp, cs_status rc, const cs__import_result *res, cs_diag *d, int dry)
 {
     if (rc != CS_OK) {
         fail_diag(resp, rc, d);
@@ -560,7 +560,6 @@ static void import_reply(cs__req *req, cs__resp *resp, cs_status rc, const cs__i
     }
     json_t *warnings = json_array();
     for (size_t i = 0; i < cs_diag_count(d); i++) json_array_append_new(warnings, json_string(cs_diag_text(d, i)));
-    (void)req;
     reply(resp, 200, json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:o}", "values", (json_int_t)res->values, "added",
                                (json_int_t)res->put.added, "changed", (json_int_t)res->put.changed, "unchanged",
                                (json_int_t)res->put.unchanged, "not_reported", (json_int_t)res->empty, "dry_run", dry,
@@ -617,7 +616,7 @@ static void h_values_write(cs__req *req, cs__resp *resp)
     cs__import_result res;
     cs_diag *d = cs_diag_new();
     cs_status rc = cs__import_tables(req->store, &req->srv->cat, "values", &t, 1, NULL, &o, &res, d);
-    import_reply(req, resp, rc, &res, d, dry);
+    import_reply(resp, rc, &res, d, dry);
     cs_diag_free(d);
     cs__table_clear(&t);
     json_decref(b);
@@ -638,7 +637,7 @@ static void h_import(cs__req *req, cs__resp *resp)
     cs_diag *d = cs_diag_new();
     cs_status rc = cs__import_buffer(req->store, &req->srv->cat, name && *name ? name : "upload", req->body, req->body_len, &o,
                                      &res, d);
-    import_reply(req, resp, rc, &res, d, o.dry_run);
+    import_reply(resp, rc, &res, d, o.dry_run);
     cs_diag_free(d);
 }
 
@@ -815,11 +814,9 @@ static void h_score(cs__req *req, cs__resp *resp)
     } else {
         /* the result's JSON is made once per data revision and shared */
         const char *result = cs__scores_entry_json(e, (size_t)row);
-        size_t peers = 0;
-        for (size_t i = 0; i < e->sc.res->n; i++) peers += e->rank[i] > 0;
         cs__buf_reset(&resp->body);
         cs__buf_printf(&resp->body, "{\"result\":%s,\"rank\":%d,\"peers\":%zu,\"as_of\":%lld,\"data_sha256\":\"%s\"}", result,
-                       e->rank[row], peers, (long long)e->as_of, e->sc.data_sha256);
+                       e->rank[row], e->npeers, (long long)e->as_of, e->sc.data_sha256);
         resp->status = 200;
         resp->type = "application/json";
     }
@@ -1232,22 +1229,19 @@ static void h_round_step(cs__req *req, cs__resp *resp, const char *id, const cha
         fail(resp, 422, "invalid_data", "框架 %s 没有指标 %s / framework %s has no indicator %s", plan->fw->id, indicator,
              plan->fw->id, indicator);
     } else if (!strcmp(action, "close")) {
-        char *rating = NULL;
-        double total = 0;
-        cs_status rc = cs__round_close(req->store, plan, a.id, req->user.login, &rating, &total, d);
-        if (rc != CS_OK) fail_diag(resp, rc, d);
-        else if (cs_store_assessment(req->store, a.id, &a, d) == CS_OK) reply(resp, 200, round_json(&a));
-        else fail_diag(resp, CS_EDB, d);
-        /* the close locks every element of the round */
-        if (rc == CS_OK) {
-            json_t *j = json_loadb(cs__buf_str(&resp->body), resp->body.len, 0, NULL);
+        cs_status rc = cs__round_close(req->store, plan, a.id, req->user.login, NULL, NULL, d);
+        if (rc == CS_OK) rc = cs_store_assessment(req->store, a.id, &a, d);
+        if (rc != CS_OK) {
+            fail_diag(resp, rc, d);
+        } else {
+            /* the close locks every element of the round */
             const char **el = NULL;
             size_t n = cs__round_elements(plan->fw, -1, &el);
             free(el);
+            json_t *j = round_json(&a);
             json_object_set_new(j, "values_locked", json_integer((json_int_t)n));
             reply(resp, 200, j);
         }
-        free(rating);
     } else {
         const char **elements = NULL;
         size_t n = cs__round_elements(plan->fw, indicator ? cs__fw_indicator_index(plan->fw, indicator) : -1, &elements);
@@ -1311,16 +1305,6 @@ static void h_override(cs__req *req, cs__resp *resp, const char *id)
 
 /* ---- Accounts ---------------------------------------------------------------------------------- */
 
-/* Whether some indicator of some framework is led by department. */
-static int department_known(const cs__req *req, const char *department)
-{
-    size_t n = strlen(department);
-    const cs__strmap *m = &req->srv->dept_elements;
-    for (size_t i = 0; n && i < m->n; i++)
-        if (!strncmp(m->keys[i], department, n) && m->keys[i][n] == '\x1f') return 1;
-    return 0;
-}
-
 static int list_account(void *ctx, const cs_account *a)
 {
     pager *p = ctx;
@@ -1351,7 +1335,7 @@ static void h_user_add(cs__req *req, cs__resp *resp)
         fail(resp, 400, "bad_request", "需要 login、name、password、role 和 region / login, name, password, role and region are required");
     } else if (!cs__may_manage_account(req, a.role, a.region)) {
         forbid(resp, "创建该角色或该地区的账号 / to create an account with this role or region");
-    } else if (a.department && *a.department && !department_known(req, a.department)) {
+    } else if (a.department && *a.department && !cs__department_known(req->srv->fws, req->srv->nfws, a.department)) {
         fail(resp, 422, "invalid_data", "没有哪个框架的指标由“%s”牵头 / no indicator of any framework is led by '%s'", a.department,
              a.department);
     } else {
@@ -1401,7 +1385,7 @@ static void h_user_update(cs__req *req, cs__resp *resp, const char *id)
         fail_diag(resp, rc, d);
     } else if (!cs__may_manage_account(req, role, region) || !cs__may_manage_account(req, ch.role, ch.region)) {
         forbid(resp, "修改该账号 / to change this account");
-    } else if (ch.department && *ch.department && !department_known(req, ch.department)) {
+    } else if (ch.department && *ch.department && !cs__department_known(req->srv->fws, req->srv->nfws, ch.department)) {
         fail(resp, 422, "invalid_data", "没有哪个框架的指标由“%s”牵头 / no indicator of any framework is led by '%s'", ch.department,
              ch.department);
     } else if ((rc = cs_store_update_account(req->store, atoll(id), &ch, jstr(b, "password"), req->user.login, d)) != CS_OK ||

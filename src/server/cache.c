@@ -120,6 +120,7 @@ static cs__scores_entry *entry_build(cs_store *s, const cs_plan *plan, const cha
     }
     rank_ctx rcx = {total, miss};
     qsort_r(order, k, sizeof *order, by_total, &rcx);
+    e->npeers = k;
     for (size_t j = 0; j < k; j++)
         e->rank[order[j]] = j && total[order[j]] == total[order[j - 1]] ? e->rank[order[j - 1]] : (int)j + 1;
     free(total);

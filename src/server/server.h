@@ -122,6 +122,7 @@ typedef struct {
     int approved_only;
     cs__strmap rows;        /* region code → result row */
     int *rank;              /* by row: rank by total among the peers (1 = best), 0 when no total */
+    size_t npeers;          /* rows with a total (ranked) */
     char **json;            /* by row: the serialised result, made on first request */
     pthread_mutex_t json_mu;
     int refs;

@@ -347,8 +347,8 @@ static cs_status attempt_begin(cs_store *s, const char *login, int64_t *attempt,
     int64_t now = (int64_t)time(NULL), by_login = 0, by_origin = 0;
     cs_status rc = cs__store_begin(s, diag);
     if (rc != CS_OK) return rc;
-    /* a back-end whose writers do not exclude each other locks the table for the count */
-    if (*s->be->lock_revisions && s->be->exec(s->db, "LOCK TABLE login_attempt IN EXCLUSIVE MODE", diag) != CS_OK) rc = CS_EDB;
+    /* attempts running at the same time count one after the other */
+    if (cs__store_lock_table(s, "login_attempt", diag) != CS_OK) rc = CS_EDB;
     if (rc == CS_OK) rc = count_failures(s, "login", login, now - CS_LOGIN_WINDOW, &by_login, diag);
     if (rc == CS_OK) rc = count_failures(s, "origin", origin, now - CS_LOGIN_WINDOW, &by_origin, diag);
     if (rc == CS_OK && (by_login >= CS_LOGIN_MAX_FAILURES || by_origin >= 4 * CS_LOGIN_MAX_FAILURES)) {

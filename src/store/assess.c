@@ -11,7 +11,7 @@
 
 #include "store_int.h"
 
-static const char *kind_zh(const char *kind)
+const char *cs_round_kind_name(const char *kind)
 {
     if (!strcmp(kind, CS_ROUND_SELF)) return "自评";
     if (!strcmp(kind, CS_ROUND_MIDTERM)) return "中期考核";
@@ -74,7 +74,7 @@ cs_status cs_store_add_assessment(cs_store *s, const cs_assessment *a, const cha
 {
     if (out_id) *out_id = 0;
     int future = 0;
-    if (!a->framework || !*a->framework || !a->kind || !kind_zh(a->kind)) {
+    if (!a->framework || !*a->framework || !a->kind || !cs_round_kind_name(a->kind)) {
         cs__diag_add(diag, CS__ERROR, NULL, 0, 0,
                      "评估轮次需要框架和类型（self 自评、midterm 中期考核、final 终期验收、progress 进展更新）/ a round needs a framework and a kind");
         return CS_EDATA;
@@ -109,7 +109,7 @@ cs_status cs_store_add_assessment(cs_store *s, const cs_assessment *a, const cha
     if (existing) {
         cs__diag_add(diag, CS__ERROR, NULL, 0, 0,
                      "%s %s 年度 %s 的%s轮次已存在（编号 %lld）/ this round already exists (id %lld)", a->region, a->period,
-                     a->framework, kind_zh(a->kind), (long long)existing, (long long)existing);
+                     a->framework, cs_round_kind_name(a->kind), (long long)existing, (long long)existing);
         cs__store_rollback(s);
         return CS_ECONFLICT;
     }

@@ -46,9 +46,8 @@ cs_status cs__audit_append(cs_store *s, const char *actor, const char *action, c
 {
     cs_status rc = CS_OK;
     char *text = NULL;
-    /* a back-end whose write transactions do not exclude each other locks the log, so two
-     * servers never chain onto the same entry */
-    if (*s->be->lock_revisions && s->be->exec(s->db, "LOCK TABLE audit IN EXCLUSIVE MODE", diag) != CS_OK) {
+    /* two servers never chain onto the same entry */
+    if (cs__store_lock_table(s, "audit", diag) != CS_OK) {
         json_decref(detail);
         return CS_EDB;
     }

@@ -27,9 +27,10 @@ typedef struct cs__backend {
                                    * " WITHOUT ROWID" / "" */
     const char *begin_write;      /* starts a write transaction: "BEGIN IMMEDIATE" / "BEGIN" */
     const char *begin_read;       /* starts a read transaction that sees one moment throughout */
-    /* Run inside a write transaction before revisions are numbered by the store itself, so that
-     * no other writer numbers them at the same time ("" when begin_write already ensures it). */
-    const char *lock_revisions;
+    /* Run inside a write transaction to keep other writers off one table until it ends (revisions
+     * numbered by the store, the audit chain, login attempts); %s is the table. "" when
+     * begin_write already excludes every other writer. */
+    const char *lock_table;
 
     /* Opens target (a file path, or a libpq connection string / URI); *out (OUT) is the
      * connection. Errors name the target. */

@@ -239,6 +239,14 @@ cs_status cs__store_begin(cs_store *s, cs_diag *diag)
     return rc;
 }
 
+cs_status cs__store_lock_table(cs_store *s, const char *table, cs_diag *diag)
+{
+    if (!*s->be->lock_table) return CS_OK;
+    char sql[128];
+    snprintf(sql, sizeof sql, s->be->lock_table, table);
+    return s->be->exec(s->db, sql, diag);
+}
+
 cs_status cs__store_commit(cs_store *s, cs_diag *diag)
 {
     cs_status rc = s->be->exec(s->db, "COMMIT", diag);

@@ -45,6 +45,9 @@ cs__stmt *cs__store_prepare(cs_store *s, const char *sql, cs_diag *diag);
 cs_status cs__store_begin(cs_store *s, cs_diag *diag);
 cs_status cs__store_commit(cs_store *s, cs_diag *diag);
 void cs__store_rollback(cs_store *s);
+/* Within a write transaction: keeps other writers off table until the transaction ends (nothing
+ * to do on a back-end whose write transactions exclude each other). */
+cs_status cs__store_lock_table(cs_store *s, const char *table, cs_diag *diag);
 /* The current time as UTC ISO 8601 ("2026-11-21T08:30:00Z"). */
 void cs__store_now(char out[32]);
 /* Whether period is a four-digit year not after the current year; sets *future when it is a

@@ -178,7 +178,7 @@ static cs_status insert_source(cs_store *s, const cs_source *src, int64_t *id, c
  * a million values be written as plain inserts. */
 static cs_status first_revision_id(cs_store *s, int64_t *next, cs_diag *diag)
 {
-    if (*s->be->lock_revisions && s->be->exec(s->db, s->be->lock_revisions, diag) != CS_OK) return CS_EDB;
+    if (cs__store_lock_table(s, "value_revision", diag) != CS_OK) return CS_EDB;
     cs_status rc = cs_store_last_revision(s, next, diag);
     ++*next;
     return rc;

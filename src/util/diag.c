@@ -57,6 +57,11 @@ const char *cs_diag_text(const cs_diag *d, size_t i)
     return i < d->entries.n ? d->entries.items[i].text : NULL;
 }
 
+int cs__diag_is_error(const cs_diag *d, size_t i)
+{
+    return i < d->entries.n && d->entries.items[i].sev == CS__ERROR;
+}
+
 void cs_diag_print(const cs_diag *d, FILE *f)
 {
     for (size_t i = 0; d && i < d->entries.n; i++) fprintf(f, "%s\n", d->entries.items[i].text);

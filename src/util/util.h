@@ -73,6 +73,8 @@ cs_status cs__read_file(const char *path, cs__buf *out, size_t limit, cs_diag *d
 typedef enum { CS__ERROR, CS__WARNING } cs__severity;
 
 /* Adds a message located at file:line:col (line/col 0 = unknown). */
+/* Whether message i is an error (not a warning). */
+int cs__diag_is_error(const cs_diag *d, size_t i);
 void cs__diag_add(cs_diag *d, cs__severity sev, const char *file, int line, int col,
                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void cs__diag_vadd(cs_diag *d, cs__severity sev, const char *file, int line, int col,
