@@ -160,6 +160,8 @@ cs_status cs_store_set_state(cs_store *s, const char *region, const char *period
  * state change. Locking moves approved values to locked; unlocking moves them back. */
 cs_status cs_store_lock_round(cs_store *s, const char *period, int lock, const char *actor, const char *note,
                               cs_diag *diag);
+/* The periods that have values, oldest first (OUT: a malloc'd array of malloc'd strings). */
+cs_status cs_store_periods(cs_store *s, char ***periods, size_t *n, cs_diag *diag);
 /* Whether the round of period is locked. */
 cs_status cs_store_round_locked(cs_store *s, const char *period, int *locked, cs_diag *diag);
 

@@ -90,6 +90,15 @@ json_t *cs__json_result(const cs_results *res, size_t r)
                                           "points", jnum(ov->points), "reason", ov->reason));
         int tier = cs__res_tier(res, r, i);
         json_object_set_new(j, "tier", tier > 0 ? json_string(ind->rule.tiers[tier - 1].level) : json_null());
+        if (ind->rule.kind == CS__RULE_TIERS && tier >= 0 && tier < ind->rule.ntiers) {
+            /* the next tier up: what it asks and what it would add (tiers are in rising order) */
+            const cs__tier *t = &ind->rule.tiers[tier];
+            json_t *nj = json_object();
+            json_object_set_new(nj, "level", json_string(t->level));
+            json_object_set_new(nj, "points", jnum(t->points));
+            if (t->text) json_object_set_new(nj, "text", json_string(t->text));
+            json_object_set_new(j, "next_tier", nj);
+        }
         if (ind->value_sym >= 0) {
             double v;
             int vm = cs__res_sym(res, r, ind->value_sym, &v);
@@ -169,6 +178,24 @@ json_t *cs__json_framework(const cs_framework *fw)
         json_array_append_new(gs, j);
     }
     json_object_set_new(o, "groups", gs);
+    static const char *types[] = {"integer", "real", "boolean"};
+    json_t *elems = json_array();
+    for (int e = 0; e < fw->nelements; e++) {
+        const cs__element *el = &fw->elements[e];
+        json_t *j = json_object();
+        json_object_set_new(j, "code", json_string(el->code));
+        json_object_set_new(j, "name", json_string(el->name));
+        json_object_set_new(j, "unit", json_string(el->unit ? el->unit : ""));
+        json_object_set_new(j, "type", json_string(types[el->type]));
+        if (el->has_min) json_object_set_new(j, "min", jnum(el->min));
+        if (el->has_max) json_object_set_new(j, "max", jnum(el->max));
+        if (el->n_at_most) json_object_set_new(j, "at_most", strings(el->at_most, el->n_at_most));
+        json_object_set_new(j, "required", json_boolean(el->required > 0));
+        json_object_set_new(j, "indicators", json_array()); /* filled below: the indicators that read it */
+        json_array_append_new(elems, j);
+    }
+    unsigned char *used = cs__xcalloc((size_t)fw->nelements + 1, 1);
+    unsigned char *walked = cs__xcalloc((size_t)fw->nmeasures + 1, 1);
     json_t *is = json_array();
     for (int i = 0; i < fw->nindicators; i++) {
         const cs__indicator *ind = &fw->indicators[i];
@@ -206,9 +233,23 @@ json_t *cs__json_framework(const cs_framework *fw)
             json_array_append_new(tiers, tj);
         }
         json_object_set_new(j, "tiers", tiers);
+        memset(used, 0, (size_t)fw->nelements);
+        memset(walked, 0, (size_t)fw->nmeasures + 1);
+        cs__fw_indicator_elements(fw, i, used, walked);
+        json_t *es = json_array();
+        for (int e = 0; e < fw->nelements; e++) {
+            if (!used[e]) continue;
+            json_array_append_new(es, json_string(fw->elements[e].code));
+            json_array_append_new(json_object_get(json_array_get(elems, (size_t)e), "indicators"),
+                                  json_string(ind->code));
+        }
+        json_object_set_new(j, "elements", es);
         json_array_append_new(is, j);
     }
+    free(used);
+    free(walked);
     json_object_set_new(o, "indicators", is);
+    json_object_set_new(o, "elements", elems);
     json_t *as = json_array();
     for (int a = 0; a < fw->nadjustments; a++) {
         json_array_append_new(as, adjustment_json(&fw->adjustments[a]));

@@ -313,14 +313,25 @@ static void h_health(cs__req *req, cs__resp *resp)
 
 /* ---- Frameworks ------------------------------------------------------------------------------ */
 
+/* The rating names of a framework, lowest first (an empty array for a monitor). */
+static json_t *rating_names(const cs_framework *fw)
+{
+    json_t *a = json_array();
+    for (int r = 0; r < fw->nratings; r++) json_array_append_new(a, json_string(fw->ratings[r].name));
+    return a;
+}
+
 static void h_frameworks(cs__req *req, cs__resp *resp)
 {
     json_t *items = json_array();
     for (int i = 0; i < req->srv->nfws; i++) {
         const cs_framework *fw = req->srv->fws[i];
-        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:i, s:f}", "id", fw->id, "title", fw->title, "issuer",
-                                               fw->issuer ? fw->issuer : "", "region_level", fw->region_level, "indicators",
-                                               fw->nindicators, "max_score", fw->max_score));
+        static const char *scoring[] = {"points", "weighted", "monitor"};
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:i, s:s, s:o}", "id", fw->id, "title",
+                                               fw->title, "issuer", fw->issuer ? fw->issuer : "", "region_level",
+                                               fw->region_level, "indicators", fw->nindicators, "max_score",
+                                               fw->max_score, "year", fw->year, "scoring", scoring[fw->scoring],
+                                               "ratings", rating_names(fw)));
     }
     reply(resp, 200, json_pack("{s:o}", "items", items));
 }
@@ -334,6 +345,26 @@ static void h_framework(cs__req *req, cs__resp *resp, const char *id)
     for (size_t i = 0; json_is_array(inds) && i < json_array_size(inds); i++)
         json_object_set_new(json_array_get(inds, i), "qualitative", json_boolean(cs__indicator_qualitative(plan->fw, (int)i)));
     reply(resp, 200, j);
+}
+
+/* The periods (years) that have figures in the store, oldest first: what the UI offers. */
+static void h_periods(cs__req *req, cs__resp *resp)
+{
+    char **ps = NULL;
+    size_t n = 0;
+    cs_diag *d = cs_diag_new();
+    cs_status rc = cs_store_periods(req->store, &ps, &n, d);
+    if (rc != CS_OK) fail_diag(resp, rc, d);
+    else {
+        json_t *items = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_array_append_new(items, json_string(ps[i]));
+            free(ps[i]);
+        }
+        free(ps);
+        reply(resp, 200, json_pack("{s:o}", "items", items));
+    }
+    cs_diag_free(d);
 }
 
 /* ---- Regions ------------------------------------------------------------------------------------- */
@@ -1531,6 +1562,7 @@ static const route routes[] = {
     {"POST", "/api/session/password", 1, h_password, 0},
     {"GET", "/api/frameworks", 1, h_frameworks, 0},
     {"GET", "/api/frameworks/*", 1, h_framework, 1},
+    {"GET", "/api/periods", 1, h_periods, 0},
     {"GET", "/api/regions", 1, h_regions, 0},
     {"POST", "/api/regions", 1, h_region_add, 0},
     {"GET", "/api/regions/*", 1, h_region, 1},

@@ -663,6 +663,32 @@ cs_status cs_store_round_locked(cs_store *s, const char *period, int *locked, cs
     return r == CS__STEP_ERROR ? CS_EDB : CS_OK;
 }
 
+cs_status cs_store_periods(cs_store *s, char ***periods, size_t *n, cs_diag *diag)
+{
+    *periods = NULL;
+    *n = 0;
+    cs__stmt *st = cs__store_prepare(s, "SELECT DISTINCT period FROM value_current ORDER BY period", diag);
+    if (!st) return CS_EDB;
+    size_t cap = 0;
+    int r;
+    while ((r = s->be->step(st, diag)) == CS__STEP_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 8;
+            *periods = cs__xrealloc(*periods, cap * sizeof **periods);
+        }
+        (*periods)[(*n)++] = cs__xstrdup(s->be->column_text(st, 0));
+    }
+    s->be->finalize(st);
+    if (r == CS__STEP_ERROR) {
+        for (size_t i = 0; i < *n; i++) free((*periods)[i]);
+        free(*periods);
+        *periods = NULL;
+        *n = 0;
+        return CS_EDB;
+    }
+    return CS_OK;
+}
+
 cs_status cs_store_lock_round(cs_store *s, const char *period, int lock, const char *actor, const char *note,
                               cs_diag *diag)
 {

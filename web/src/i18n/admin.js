@@ -1,0 +1,5 @@
+// Strings of the admin page(s).
+export default {
+  zh: {},
+  en: {},
+}

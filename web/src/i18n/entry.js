@@ -1,0 +1,5 @@
+// Strings of the entry page(s).
+export default {
+  zh: {},
+  en: {},
+}

@@ -1,0 +1,5 @@
+// Strings of the frameworks page(s).
+export default {
+  zh: {},
+  en: {},
+}

@@ -1,0 +1,5 @@
+// Strings of the overview page(s).
+export default {
+  zh: {},
+  en: {},
+}

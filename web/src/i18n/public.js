@@ -1,0 +1,5 @@
+// Strings of the public page(s).
+export default {
+  zh: {},
+  en: {},
+}

@@ -1,0 +1,5 @@
+// Strings of the region page(s).
+export default {
+  zh: {},
+  en: {},
+}

@@ -1,0 +1,5 @@
+// Strings of the review page(s).
+export default {
+  zh: {},
+  en: {},
+}
