@@ -156,6 +156,12 @@ cs_status cs_store_set_state(cs_store *s, const char *region, const char *period
                              const char *to_state, const char *actor, const char *note, size_t *moved,
                              cs_diag *diag);
 
+/* cs_store_set_state for several elements (elements NULL = all) in one transaction and one audit
+ * entry: all move or none. */
+cs_status cs_store_set_states(cs_store *s, const char *region, const char *period, const char *const *elements,
+                              size_t nelements, const char *to_state, const char *actor, const char *note,
+                              size_t *moved, cs_diag *diag);
+
 /* Locks or unlocks an assessment round (a period): a locked round refuses every write and every
  * state change. Locking moves approved values to locked; unlocking moves them back. */
 cs_status cs_store_lock_round(cs_store *s, const char *period, int lock, const char *actor, const char *note,

@@ -653,6 +653,52 @@ static void h_values_write(cs__req *req, cs__resp *resp)
     json_decref(b);
 }
 
+/* POST /api/values/submit {"region","period","elements":[...],"note"}: a reporter (or an admin)
+ * hands in figures it may write: their draft and returned values move to submitted (所有或全不).
+ * Submitted figures are read-only for reporters; a round's return reopens them. */
+static void h_values_submit(cs__req *req, cs__resp *resp)
+{
+    json_t *b = parse_body(req, resp);
+    if (!b) return;
+    const char *region = jstr(b, "region"), *period = jstr(b, "period");
+    json_t *els = json_object_get(b, "elements");
+    size_t n = json_array_size(els);
+    if (!region || !period || !json_is_array(els) || !n || n > 10000) {
+        fail(resp, 400, "bad_request",
+             "需要 region、period 和非空的 elements 数组 / region, period and a non-empty elements array are required");
+        json_decref(b);
+        return;
+    }
+    const char **codes = cs__xcalloc(n, sizeof *codes);
+    for (size_t i = 0; i < n; i++) {
+        const char *e = json_string_value(json_array_get(els, i));
+        if (!e || !cs__catalog_find(&req->srv->cat, e, NULL)) {
+            fail(resp, 422, "invalid_data", "elements:%zu: 未知的数据项 / unknown element", i + 1);
+            goto out;
+        }
+        if (!cs__may_write_value(req, region, e)) {
+            fail(resp, 403, "forbidden", "elements:%zu: 无权提交该数据项（%s，%s）/ not permitted to submit %s for %s", i + 1, e,
+                 region, e, region);
+            goto out;
+        }
+        codes[i] = e;
+    }
+    {
+        size_t moved = 0;
+        cs_diag *d = cs_diag_new();
+        cs_status rc = cs_store_set_states(req->store, region, period, codes, n, CS_STATE_SUBMITTED, req->user.login,
+                                           jstr(b, "note"), &moved, d);
+        if (rc != CS_OK) fail_diag(resp, rc, d);
+        else {
+            reply(resp, 200, json_pack("{s:I}", "moved", (json_int_t)moved));
+        }
+        cs_diag_free(d);
+    }
+out:
+    free(codes);
+    json_decref(b);
+}
+
 /* POST /api/imports?name=FILE: a filled template (XLSX) or CSV file as the body. */
 static void h_import(cs__req *req, cs__resp *resp)
 {
@@ -1569,6 +1615,7 @@ static const route routes[] = {
     {"GET", "/api/values", 1, h_values, 0},
     {"POST", "/api/values", 1, h_values_write, 0},
     {"GET", "/api/values/history", 1, h_history, 0},
+    {"POST", "/api/values/submit", 1, h_values_submit, 0},
     {"POST", "/api/imports", 1, h_import, 0},
     {"GET", "/api/evidence", 1, h_evidence_list, 0},
     {"POST", "/api/evidence", 1, h_evidence_add, 0},

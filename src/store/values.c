@@ -726,6 +726,14 @@ cs_status cs_store_set_state(cs_store *s, const char *region, const char *period
                              const char *to_state, const char *actor, const char *note, size_t *moved,
                              cs_diag *diag)
 {
+    return cs_store_set_states(s, region, period, element ? &element : NULL, element ? 1 : 0, to_state, actor, note,
+                               moved, diag);
+}
+
+cs_status cs_store_set_states(cs_store *s, const char *region, const char *period, const char *const *elements,
+                              size_t nelements, const char *to_state, const char *actor, const char *note,
+                              size_t *moved, cs_diag *diag)
+{
     static const char *const to_submitted[] = {CS_STATE_DRAFT, CS_STATE_RETURNED, NULL};
     static const char *const from_submitted[] = {CS_STATE_SUBMITTED, NULL};
     /* an approved value may still be returned for correction until the round is locked */
@@ -745,7 +753,7 @@ cs_status cs_store_set_state(cs_store *s, const char *region, const char *period
         cs__diag_add(diag, CS__ERROR, NULL, 0, 0, "年度 '%s' 无效 / invalid period '%s'", period, period);
         return CS_EUSAGE;
     }
-    cs__strmap subtree = {0};
+    cs__strmap subtree = {0}, wanted = {0};
     cs_status rc = cs__store_region_subtree(s, region, &subtree, diag);
     if (rc != CS_OK) goto out;
     int locked = 0;
@@ -756,12 +764,25 @@ cs_status cs_store_set_state(cs_store *s, const char *region, const char *period
         rc = CS_ELOCKED;
         goto fail;
     }
-    if ((rc = move_states(s, period, &subtree, element, from, to_state, actor, note, moved, diag)) != CS_OK) goto fail;
+    size_t total = 0;
+    if (elements) {
+        for (size_t k = 0; k < nelements; k++) cs__strmap_intern(&wanted, elements[k]);
+        rc = move_states_in(s, period, &subtree, NULL, NULL, &wanted, NULL, from, to_state, actor, note, &total, diag);
+    } else
+        rc = move_states(s, period, &subtree, NULL, from, to_state, actor, note, &total, diag);
+    if (rc != CS_OK) goto fail;
+    if (moved) *moved = total;
     {
+        const char *element = elements && nelements == 1 ? elements[0] : NULL;
         char object[96];
         snprintf(object, sizeof object, "values/%s/%s%s%s", region, period, element ? "/" : "", element ? element : "");
         json_t *detail = json_pack("{s:s, s:s, s:s, s:I}", "to_state", to_state, "note", note ? note : "", "region", region,
-                                   "values_moved", (json_int_t)(moved ? *moved : 0));
+                                   "values_moved", (json_int_t)total);
+        if (elements && nelements > 1) {
+            json_t *list = json_array();
+            for (size_t k = 0; k < nelements; k++) json_array_append_new(list, json_string(elements[k]));
+            json_object_set_new(detail, "elements", list);
+        }
         if ((rc = cs__audit_append(s, actor ? actor : "unknown", "values.state", object, detail, diag)) != CS_OK) goto fail;
     }
     rc = cs__store_commit(s, diag);
@@ -770,5 +791,6 @@ fail:
     cs__store_rollback(s);
 out:
     cs__strmap_free(&subtree);
+    cs__strmap_free(&wanted);
     return rc;
 }

@@ -276,6 +276,22 @@ expect_code 403 forbidden
 expect_in "values:2:" "the refused item is named"
 expect_eq "$(value_of repb "$B1")" "$before_b" "$B1 after a refused mixed write"
 
+# 2b. reporter B hands in its figures (draft → submitted): read-only for it afterwards; handing in
+# another department's element is refused and moves nothing
+begin "values submit"
+post repb /api/values/submit '{"region":"'$R'","period":"'$P'","elements":["'"$B1"'","'"$BIG_A"'"]}'
+expect_code 403 forbidden
+expect_in "elements:2:" "the refused element is named"
+set -- $(value_of repb "$B1")
+expect_eq "$3" draft "state of $B1 after a refused hand-in"
+post repb /api/values/submit '{"region":"'$R'","period":"'$P'","elements":["'"$B1"'","'"$B2"'"]}'
+expect_status 200 "reporter B hands in its figures"
+expect_jq .moved 2 "values handed in"
+set -- $(value_of repb "$B1")
+expect_eq "$3" submitted "state of $B1 after the hand-in"
+post repb /api/values "$(vals "$B1" "$(calc "$NB1 + 1")")"
+expect_status 422 "reporter B's write to its handed-in value"
+
 # 3. the county submits
 begin submit
 post county /api/rounds/$ID/submit '{}'
