@@ -78,5 +78,8 @@ int cs__cli_cmd_audit(int argc, char **argv);
 int cs__cli_cmd_serve(int argc, char **argv);
 /* template --format xlsx. */
 int cs__cli_template_xlsx(int argc, char **argv);
+/* Gap analysis and upgrade planning of one region (plan_cmds.c). */
+int cs__cli_cmd_gap(int argc, char **argv);
+int cs__cli_cmd_plan(int argc, char **argv);
 
 #endif

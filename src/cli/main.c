@@ -54,6 +54,10 @@ static const char *usage_text =
     "  score --framework ID --region R --period P [--format ...] [--as-of REV] [--approved-only] [--save]\n"
     "                                          按库中数据评分 / score stored data (R and the regions below it)\n"
     "  snapshot list | snapshot show ID\n"
+    "  gap --framework ID --region R --period P [--target LEVEL] [--data FILE.csv] [--format text|json]\n"
+    "                                          查缺补漏：各指标距下一档、距目标星级还差多少 / gap analysis\n"
+    "  plan --framework ID --region R --period P --target LEVEL [--costs FILE.csv] [--data FILE.csv] [--format text|json]\n"
+    "                                          升级规划：达到目标星级最省工作量的方案 / least-effort upgrade plan\n"
     "\n"
     "评估轮次、账号、审计 / rounds, accounts, audit:\n"
     "  round open --framework F --region R --period P --kind self|midterm|final|progress\n"
@@ -678,6 +682,8 @@ int main(int argc, char **argv)
         return cs__cli_explain_store(rest, args);
     }
     if (!strcmp(cmd, "sample")) return cmd_sample(rest, args);
+    if (!strcmp(cmd, "gap")) return cs__cli_cmd_gap(rest, args);
+    if (!strcmp(cmd, "plan")) return cs__cli_cmd_plan(rest, args);
     if (!strcmp(cmd, "db")) return cs__cli_cmd_db(rest, args);
     if (!strcmp(cmd, "region")) return cs__cli_cmd_region(rest, args);
     if (!strcmp(cmd, "data")) return cs__cli_cmd_data(rest, args);

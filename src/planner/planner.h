@@ -38,7 +38,7 @@ const char *cs__costs_unit(const cs__costs *c);
 typedef struct {
     const char *target;       /* a star level as people type it (四星（基础型）, 四星基础型, 四星); NULL = the next one */
     const cs__costs *costs;   /* NULL: effort is the relative distance (see docs/planner.md) */
-    size_t max_candidates;    /* plans the engine checks before the planner gives up; 0 = 20,000 */
+    size_t max_candidates;    /* plans the engine checks before the planner gives up; 0 = 5,000 */
     cs_diag *diag;            /* where the JSON builders report problems (an unknown target); may be NULL */
 } cs__planner_opts;
 
@@ -71,6 +71,7 @@ struct cs__need {
     int nchanges;
     int sym;                  /* element or measure compared with a fixed figure, -1 when the requirement is not such a comparison */
     double value, threshold;  /* sym's value now and the figure it must reach */
+    int cmp;                  /* how sym is compared with threshold (cs__op, sym on the left) */
     cs__need *parts;          /* the conditions inside it that do not hold, when no one element reaches it */
     int nparts;
     const char *sentence;     /* the gap in words: 政务服务事项在线率还差 14.37 个百分点（约 65 项：…） */
@@ -119,6 +120,7 @@ typedef struct {
     const char **missing_text; /* why, per missing indicator */
     int nmissing;
     int *deductions;          /* deduction indicators that took points off */
+    double *deducted;         /* their points (negative) */
     int ndeductions;
     cs__gap_adjustment *adjs; /* penalties and vetoes applied or undecided */
     int nadjs;
@@ -166,7 +168,8 @@ typedef struct {
     cs__arena arena;
     const cs_plan *plan;
     const char *region, *period;
-    int target;               /* 1-based star level */
+    int target;               /* 1-based star level asked for */
+    int level;                /* the star level the plan aims at: target, or a higher one whose line is cheaper than target's extra conditions */
     cs__plan_status status;
     const char *reason;       /* unreachable: why, in Chinese (无法达到 五星：…) */
     const char *unit;         /* 相对距离, 万元 or 天 */

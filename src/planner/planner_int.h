@@ -25,13 +25,15 @@ typedef struct {
     double *now;               /* by element: the figure reported (current period) */
     uint8_t *now_miss;         /* by element: its missing reason */
     int **numerators;          /* by element: elements whose at_most names it, -1-terminated */
+    int *numerator_pool;       /* the lists above, in one block */
     uint8_t *measure_ranks;    /* by measure: depends on peer ranks */
     int8_t *ind_ranks;         /* by indicator: depends on peer ranks (-1 = not yet known) */
     size_t evaluations;        /* engine evaluations so far */
-    cs__arena arena;           /* texts of needs */
+    cs__arena *arena;          /* where needs and their texts go: the caller's (the gap's or the plan's) */
 } cs__probe;
 
-void cs__probe_init(cs__probe *p, const cs_plan *plan, const cs_results *res, size_t row);
+/* Holds row of res (scored by plan) for changing; what it finds is allocated in arena. */
+void cs__probe_init(cs__probe *p, const cs_plan *plan, const cs_results *res, size_t row, cs__arena *arena);
 void cs__probe_done(cs__probe *p);
 
 /* Scores the region with changes applied (on every peer when peers is set); the region is row 0
@@ -56,6 +58,7 @@ typedef struct {
     double level;
     const cs__node *node;
     int peers;                 /* evaluate over every peer */
+    int raise_only;            /* only raising a figure may make it hold (lifting a penalty or veto) */
 } cs__pred;
 
 /* Value of node for row of res, computed from the engine's slots (measures, ranks and points
@@ -74,9 +77,9 @@ double cs__relative_change(double from, double to);
  * holds afterwards. */
 int cs__probe_fix_criterion(cs__probe *p, const cs__criterion *c, int slot, cs__change_vec *work, cs__need *need);
 
-/* Makes pred hold by changing one element of those marked in elems (raising before lowering,
- * the least relative change first); on success applies it to work, fills need (status, change,
- * sentence) and returns 1. */
+/* Makes pred hold by changing one element of those marked in elems (raising before lowering —
+ * never lowering when pred->raise_only —, the least relative change first); on success applies it
+ * to work, fills need's status and change and returns 1. */
 int cs__probe_fix_pred(cs__probe *p, const cs__pred *pred, const uint8_t *elems, cs__change_vec *work, cs__need *need);
 
 /* Raises indicator i to tier t (1-based) on top of work: fixes every criterion of the tier;
@@ -90,6 +93,22 @@ void cs__change_set(cs__probe *p, cs__change_vec *work, int e, double v);
 
 /* Writes the sentence of a need (status, changes, comparison) into need->sentence. */
 void cs__need_describe(cs__probe *p, cs__need *need);
+
+/* The target star level o names (1-based), 0 when o names none, -1 after reporting an unknown
+ * one or a framework without star levels to diag. */
+int cs__planner_target(const cs_framework *fw, const cs__planner_opts *o, cs_diag *diag);
+
+/* Makes adjustment a's condition false on top of work (lifting a penalty or veto) by raising one
+ * figure (a survey's result, say); fills need. A condition only lowering a figure would lift (an
+ * incident count, deducted points: events that happened) is not lifted: need says what it would
+ * take and 0 is returned. */
+int cs__planner_lift(cs__probe *p, int a, cs__change_vec *work, cs__need *need);
+
+/* What the costs file says an upgrade costs: raising indicator `index` from tier from_tier to
+ * to_tier (tiers rules: the row of that tier, else the row without a tier once per tier step) or
+ * by `points` (other rules: the row's cost per point), lifting a penalty or veto, meeting a star
+ * level's extra conditions. -1 when the file has no row for it. */
+double cs__costs_lookup(const cs__costs *c, cs__subject_kind kind, int index, int from_tier, int to_tier, double points);
 
 /* Appends a figure of element or measure sym for people (912项, 90.93%, 是). */
 void cs__planner_format(const cs_framework *fw, int sym, double v, cs__buf *out);

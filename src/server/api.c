@@ -14,6 +14,7 @@
 
 #include "authz.h"
 #include "output/output.h"
+#include "planner/planner.h"
 #include "server.h"
 
 /* ---- Replies ----------------------------------------------------------------------------------- */
@@ -901,6 +902,60 @@ static void h_score(cs__req *req, cs__resp *resp)
     cs_diag_free(d);
 }
 
+/* GET /api/gap and GET /api/plan: what the region still lacks (查缺补漏) and the least-effort set of
+ * upgrades to a star level, from the cached scores of the current data (the planner re-scores its
+ * candidate plans through the engine on a copy of the region's figures). */
+static void gap_or_plan(cs__req *req, cs__resp *resp, int want_plan)
+{
+    const cs_plan *plan;
+    const char *region, *period;
+    if (!score_args(req, resp, &plan, &region, &period)) return;
+    const char *target = cs__req_arg(req, "target");
+    if (want_plan && (!target || !*target)) {
+        fail(resp, 400, "bad_request", "需要 target 参数（目标星级）/ the target star level is required");
+        return;
+    }
+    if (target && *target && !cs__rating_lookup(plan->fw, target)) {
+        fail(resp, 422, "invalid_data", "框架 %s 没有星级 “%s” / %s has no star level '%s'", plan->fw->id, target, plan->fw->id,
+             target);
+        return;
+    }
+    cs__scores_entry *e = NULL;
+    cs_diag *d = cs_diag_new();
+    cs_status rc = cs__score_cache_get(req->srv->cache, req->store, plan, region, period, 0, &e, d);
+    if (rc != CS_OK) {
+        fail_diag(resp, rc, d);
+        cs_diag_free(d);
+        return;
+    }
+    int row = cs__strmap_find(&e->rows, region);
+    if (row < 0) {
+        fail(resp, 404, "not_found", "地区 %s 在 %s 年度没有 %s 的数据，无法分析 / no data to analyse %s for %s", region, period,
+             plan->fw->id, region, period);
+    } else {
+        cs__planner_opts o = {target && *target ? target : NULL, NULL, 0, d};
+        json_t *j = want_plan ? cs__json_upgrade(plan, e->sc.res, (size_t)row, &o) : cs__json_gap(plan, e->sc.res, (size_t)row, &o);
+        if (!j) fail_diag(resp, CS_EDATA, d);
+        else {
+            json_object_set_new(j, "as_of", json_integer((json_int_t)e->as_of));
+            json_object_set_new(j, "data_sha256", json_string(e->sc.data_sha256));
+            reply(resp, 200, j);
+        }
+    }
+    cs__score_cache_release(req->srv->cache, e);
+    cs_diag_free(d);
+}
+
+static void h_gap(cs__req *req, cs__resp *resp)
+{
+    gap_or_plan(req, resp, 0);
+}
+
+static void h_plan(cs__req *req, cs__resp *resp)
+{
+    gap_or_plan(req, resp, 1);
+}
+
 typedef struct {
     cs__strmap codes;
     CS__VEC(char *) names;
@@ -1622,6 +1677,8 @@ static const route routes[] = {
     {"GET", "/api/evidence/*", 1, h_evidence_get, 1},
     {"GET", "/api/scores", 1, h_score, 0},
     {"GET", "/api/rankings", 1, h_rankings, 0},
+    {"GET", "/api/gap", 1, h_gap, 0},
+    {"GET", "/api/plan", 1, h_plan, 0},
     {"POST", "/api/whatif", 1, h_whatif, 0},
     {"GET", "/api/rounds", 1, h_rounds, 0},
     {"POST", "/api/rounds", 1, h_round_add, 0},
