@@ -1612,7 +1612,18 @@ static void h_public(cs__req *req, cs__resp *resp)
     for (size_t i = 0; rc == CS_OK && i < json_array_size(p.items); i++) {
         json_t *it = json_array_get(p.items, i);
         cs_region r;
-        if (cs_store_region(req->store, jstr(it, "region"), &r, d) == CS_OK) json_object_set_new(it, "name", json_string(r.name));
+        char *parent = NULL;
+        if (cs_store_region(req->store, jstr(it, "region"), &r, d) == CS_OK) {
+            json_object_set_new(it, "name", json_string(r.name));
+            if (r.parent) parent = cs__xstrdup(r.parent);
+        }
+        if (parent && cs_store_region(req->store, parent, &r, d) == CS_OK) {
+            json_object_set_new(it, "parent", json_string(parent));
+            json_object_set_new(it, "parent_name", json_string(r.name));
+        }
+        free(parent);
+        const cs_framework *fw = cs__fw_find(req->srv->fws, req->srv->nfws, jstr(it, "framework"));
+        if (fw) json_object_set_new(it, "framework_title", json_string(fw->title));
     }
     pager_finish(resp, &p, rc, d);
     cs_diag_free(d);
@@ -1636,6 +1647,8 @@ static void h_public_one(cs__req *req, cs__resp *resp, const char *id)
         }
         free(c.results);
         json_object_del(j, "created_by");
+        const cs_framework *fw = cs__fw_find(req->srv->fws, req->srv->nfws, a.framework);
+        if (fw) json_object_set_new(j, "framework_title", json_string(fw->title));
         reply(resp, 200, j);
     }
     cs_diag_free(d);

@@ -471,6 +471,8 @@ get - /api/public/results
 expect_status 200 "public results without a session"
 expect_jq "[.items[] | select(.id == $ID)][0].rating" "$RATING" "the published round's rating"
 expect_num "$(jb "[.items[] | select(.id == $ID)][0].total")" "$TOTAL" "the published round's total"
+expect_jq "[.items[] | select(.id == $ID)][0].parent_name" "济宁市" "the published round's parent region"
+expect_jq "[.items[] | select(.id == $ID)][0].framework_title" "山东省新型智慧城市建设指标任务分工(县级)" "the framework's title"
 get - "/api/public/results?period=$P&framework=$F"
 expect_jq "[.items[] | select(.id == $ID)] | length" 1 "filtered public results"
 get - /api/public/results/$ID
