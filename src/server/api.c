@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "authz.h"
+#include "io/io.h"
 #include "output/output.h"
 #include "planner/planner.h"
 #include "server.h"
@@ -851,6 +853,92 @@ static void h_evidence_get(cs__req *req, cs__resp *resp, const char *id)
     cs_diag_free(d);
 }
 
+/* ---- The data-entry template ------------------------------------------------------------------- */
+
+typedef struct {
+    const char *level;
+    cs__arena *arena;
+    CS__VEC(cs__region_ref) refs;
+} template_regions;
+
+static int template_region(void *ctx, const cs_region *r)
+{
+    template_regions *l = ctx;
+    if (strcmp(r->level, l->level)) return 0;
+    cs__region_ref ref = {cs__arena_strdup(l->arena, r->code), cs__arena_strdup(l->arena, r->name)};
+    cs__vec_push(&l->refs, ref);
+    return 0;
+}
+
+/* GET /api/template?framework=&region=&period=: the XLSX data-entry workbook (one sheet per lead
+ * department) for the regions of the framework's level at or below region, as `citystar template
+ * --format xlsx` writes it; filled in, it goes back through POST /api/imports. */
+static void h_template(cs__req *req, cs__resp *resp)
+{
+    const char *fwid = cs__req_arg(req, "framework"), *region = cs__req_arg(req, "region"), *period = cs__req_arg(req, "period");
+    if (!fwid || !region || !period) {
+        fail(resp, 400, "bad_request", "需要 framework、region 和 period 参数 / framework, region and period are required");
+        return;
+    }
+    const cs_plan *plan = need_plan(req, resp, fwid);
+    if (!plan) return;
+    if (!cs__in_scope(req, region)) {
+        forbid(resp, "下载该地区的填报模板 / to download this region's template");
+        return;
+    }
+    const cs_framework *fw = plan->fw;
+    cs__arena arena = {0};
+    template_regions l = {fw->region_level, &arena, {0}};
+    cs_diag *d = cs_diag_new();
+    char path[] = "/tmp/citystar-template-XXXXXX";
+    int fd = -1;
+    cs_status rc = cs_store_regions(req->store, region, fw->region_level, template_region, &l, d);
+    if (rc == CS_OK && !l.refs.n) {
+        fail(resp, 404, "not_found", "地区 %s 下没有%s级地区 / no %s regions in %s", region, fw->region_level, fw->region_level,
+             region);
+        goto out;
+    }
+    if (rc == CS_OK && (fd = mkstemp(path)) < 0) {
+        cs__diag_add(d, CS__ERROR, NULL, 0, 0, "无法创建临时文件 / cannot create a temporary file");
+        rc = CS_EIO;
+    }
+    if (rc == CS_OK) rc = cs__template_write_xlsx(path, fw, l.refs.items, l.refs.n, period, NULL, NULL, d);
+    if (rc == CS_OK) {
+        FILE *f = fopen(path, "rb");
+        char chunk[65536];
+        size_t n;
+        cs__buf_reset(&resp->body);
+        while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0) cs__buf_appendn(&resp->body, chunk, n);
+        if (!f || ferror(f)) {
+            cs__diag_add(d, CS__ERROR, NULL, 0, 0, "无法读取生成的模板 / cannot read the template written");
+            rc = CS_EIO;
+        }
+        if (f) fclose(f);
+    }
+    if (rc != CS_OK) fail_diag(resp, rc, d);
+    else {
+        resp->status = 200;
+        resp->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        /* the file is named by framework, region and period, kept to safe ASCII characters */
+        cs__buf name = {0}, disp = {0};
+        cs__buf_printf(&name, "%s-%s-%s.xlsx", fw->id, region, period);
+        for (char *p = name.s; *p; p++)
+            if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr(".-_", *p))) *p = '_';
+        cs__buf_printf(&disp, "attachment; filename=\"%s\"", name.s);
+        resp->disposition = cs__xstrdup(cs__buf_str(&disp));
+        cs__buf_free(&name);
+        cs__buf_free(&disp);
+    }
+out:
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    cs__vec_free(&l.refs);
+    cs__arena_release(&arena);
+    cs_diag_free(d);
+}
+
 /* ---- Scores ---------------------------------------------------------------------------------- */
 
 static int score_args(cs__req *req, cs__resp *resp, const cs_plan **plan, const char **region, const char **period)
@@ -1685,6 +1773,7 @@ static const route routes[] = {
     {"GET", "/api/values/history", 1, h_history, 0},
     {"POST", "/api/values/submit", 1, h_values_submit, 0},
     {"POST", "/api/imports", 1, h_import, 0},
+    {"GET", "/api/template", 1, h_template, 0},
     {"GET", "/api/evidence", 1, h_evidence_list, 0},
     {"POST", "/api/evidence", 1, h_evidence_add, 0},
     {"GET", "/api/evidence/*", 1, h_evidence_get, 1},

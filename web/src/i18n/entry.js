@@ -133,7 +133,8 @@ export default {
       problems: '问题（文件[工作表]:行:列）',
       confirm: '确认导入',
       done: '导入完成：新增 {added} 项，修改 {changed} 项，未变 {unchanged} 项',
-      noTemplate: '填报模板由管理员用命令 citystar template 生成（暂无下载接口）',
+      template: '下载填报模板（XLSX）',
+      templateHint: '按牵头部门分表；填好后用“导入模板”上传',
     },
     rounds: {
       title: '本地区本年度的评估轮次',
@@ -277,7 +278,8 @@ export default {
       problems: 'Problems (FILE[SHEET]:ROW:COL)',
       confirm: 'Import',
       done: 'Imported: {added} added, {changed} changed, {unchanged} unchanged',
-      noTemplate: 'Templates are made by an administrator with “citystar template” (no download route yet)',
+      template: 'Download the data-entry template (XLSX)',
+      templateHint: 'one sheet per lead department; upload it filled in with “Import a filled template”',
     },
     rounds: {
       title: 'Assessment rounds of this region and year',
