@@ -81,5 +81,7 @@ int cs__cli_template_xlsx(int argc, char **argv);
 /* Gap analysis and upgrade planning of one region (plan_cmds.c). */
 int cs__cli_cmd_gap(int argc, char **argv);
 int cs__cli_cmd_plan(int argc, char **argv);
+/* Development targets (target_cmds.c). */
+int cs__cli_cmd_targets(int argc, char **argv);
 
 #endif

@@ -58,6 +58,7 @@ static const char *usage_text =
     "                                          查缺补漏：各指标距下一档、距目标星级还差多少 / gap analysis\n"
     "  plan --framework ID --region R --period P --target LEVEL [--costs FILE.csv] [--data FILE.csv] [--format text|json]\n"
     "                                          升级规划：达到目标星级最省工作量的方案 / least-effort upgrade plan\n"
+    "  targets [--file FILE.yaml ...] [--region R] [--period P] [--format text|json]   发展目标达成情况 / targets met or not, and who blocks them\n"
     "\n"
     "评估轮次、账号、审计 / rounds, accounts, audit:\n"
     "  round open --framework F --region R --period P --kind self|midterm|final|progress\n"
@@ -684,6 +685,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "sample")) return cmd_sample(rest, args);
     if (!strcmp(cmd, "gap")) return cs__cli_cmd_gap(rest, args);
     if (!strcmp(cmd, "plan")) return cs__cli_cmd_plan(rest, args);
+    if (!strcmp(cmd, "targets")) return cs__cli_cmd_targets(rest, args);
     if (!strcmp(cmd, "db")) return cs__cli_cmd_db(rest, args);
     if (!strcmp(cmd, "region")) return cs__cli_cmd_region(rest, args);
     if (!strcmp(cmd, "data")) return cs__cli_cmd_data(rest, args);

@@ -1,0 +1,372 @@
+/*
+ * targets.c — reads target files (YAML, through libyaml) and works out each target's state from
+ * the scores of the regions it counts: regions at or above its star level (that rating or a
+ * higher one in the framework's order), how many more are needed, and the regions that block it,
+ * the cheapest to lift first. Formatting for people and JSON is here too.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "framework/model.h"
+#include "planner.h"
+#include "targets.h"
+
+typedef struct {
+    cs__target_set *set;
+    yaml_document_t *doc;
+    const char *file;
+    cs_diag *diag;
+    int errors;
+    cs__framework_lookup lookup;
+    void *ctx;
+} reader;
+
+static yaml_node_t *ynode(reader *rd, int idx)
+{
+    return yaml_document_get_node(rd->doc, idx);
+}
+
+static void err(reader *rd, const yaml_node_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void err(reader *rd, const yaml_node_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cs__diag_vadd(rd->diag, CS__ERROR, rd->file, (int)n->start_mark.line + 1, (int)n->start_mark.column + 1, fmt, ap);
+    va_end(ap);
+    rd->errors++;
+}
+
+/* The value of key in mapping map, or NULL. */
+static yaml_node_t *get(reader *rd, yaml_node_t *map, const char *key)
+{
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = ynode(rd, p->key);
+        if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, key)) return ynode(rd, p->value);
+    }
+    return NULL;
+}
+
+/* Reports keys of map not in allowed (NULL-terminated) and repeated keys. */
+static void check_keys(reader *rd, yaml_node_t *map, const char *const *allowed, const char *what)
+{
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = ynode(rd, p->key);
+        if (!k || k->type != YAML_SCALAR_NODE) {
+            if (k) err(rd, k, "键必须是文字 / keys must be plain text");
+            continue;
+        }
+        const char *key = (const char *)k->data.scalar.value;
+        int ok = 0;
+        for (const char *const *a = allowed; *a; a++) ok |= !strcmp(*a, key);
+        if (!ok) {
+            cs__buf b = {0};
+            for (const char *const *a = allowed; *a; a++) cs__buf_printf(&b, "%s%s", a == allowed ? "" : ", ", *a);
+            err(rd, k, "%s 中有未知的键 '%s' / unknown key '%s' in %s (allowed: %s)", what, key, key, what, cs__buf_str(&b));
+            cs__buf_free(&b);
+        }
+        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
+            yaml_node_t *k2 = ynode(rd, q->key);
+            if (k2 && k2->type == YAML_SCALAR_NODE && !strcmp((const char *)k2->data.scalar.value, key)) {
+                err(rd, k, "键 '%s' 重复 / duplicate key '%s'", key, key);
+                break;
+            }
+        }
+    }
+}
+
+/* The required, non-empty text field key of map (copied into the set's arena), or NULL after
+ * reporting; *node (OUT, may be NULL) is its node. */
+static const char *req_text(reader *rd, yaml_node_t *map, const char *key, yaml_node_t **node)
+{
+    yaml_node_t *n = get(rd, map, key);
+    if (node) *node = n;
+    if (!n) {
+        err(rd, map, "目标缺少 '%s' / a target needs '%s'", key, key);
+        return NULL;
+    }
+    if (n->type != YAML_SCALAR_NODE || !n->data.scalar.length) {
+        err(rd, n, "'%s' 应为非空文字 / '%s' must be non-empty text", key, key);
+        return NULL;
+    }
+    return cs__arena_strndup(&rd->set->arena, (const char *)n->data.scalar.value, n->data.scalar.length);
+}
+
+/* Reads the share: a number in (0, 1] or a percentage (90%). */
+static int parse_share(reader *rd, yaml_node_t *map, double *out)
+{
+    yaml_node_t *n;
+    const char *s = req_text(rd, map, "share", &n);
+    if (!s) return 0;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end != s && *end == '%') v /= 100.0, end++;
+    if (end == s || *end || errno || !isfinite(v)) {
+        err(rd, n, "share 应为数值（如 0.9 或 90%%），这里是 \"%s\" / share must be a number, found \"%s\"", s, s);
+        return 0;
+    }
+    if (!(v > 0 && v <= 1)) {
+        err(rd, n, "share 应在 (0, 1] 之内，这里是 %s / share must lie in (0, 1], found %s", s, s);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static void parse_target(reader *rd, yaml_node_t *n, cs__target *t)
+{
+    static const char *const keys[] = {"id", "text", "source", "region", "period", "framework", "level", "min_rating", "share", NULL};
+    t->file = rd->file;
+    t->line = (int)n->start_mark.line + 1;
+    t->col = (int)n->start_mark.column + 1;
+    if (n->type != YAML_MAPPING_NODE) {
+        err(rd, n, "目标应为映射（key: value）/ a target must be a mapping");
+        return;
+    }
+    check_keys(rd, n, keys, "目标 / target");
+    yaml_node_t *fn, *ln, *rn, *pn, *gn;
+    t->id = req_text(rd, n, "id", NULL);
+    t->text = req_text(rd, n, "text", NULL);
+    t->source = req_text(rd, n, "source", NULL);
+    t->region = req_text(rd, n, "region", &gn);
+    t->period = req_text(rd, n, "period", &pn);
+    t->framework = req_text(rd, n, "framework", &fn);
+    t->level = req_text(rd, n, "level", &ln);
+    t->min_rating = req_text(rd, n, "min_rating", &rn);
+    parse_share(rd, n, &t->share);
+    if (t->region && strspn(t->region, "0123456789") != strlen(t->region))
+        err(rd, gn, "region 应为行政区划代码（如 3708），这里是 '%s' / region must be a GB/T 2260 code, found '%s'", t->region, t->region);
+    if (t->period && (strlen(t->period) != 4 || strspn(t->period, "0123456789") != 4))
+        err(rd, pn, "period 应为年份（如 2025），这里是 '%s' / period must be a year, found '%s'", t->period, t->period);
+    if (t->framework && !(t->fw = rd->lookup(rd->ctx, t->framework)))
+        err(rd, fn, "未知的框架 '%s' / unknown framework '%s'", t->framework, t->framework);
+    if (t->fw && t->level && strcmp(t->level, t->fw->region_level))
+        err(rd, ln, "框架 %s 评价 %s 级地区，这里 level 是 '%s' / framework %s scores %s regions, not '%s'", t->framework,
+            t->fw->region_level, t->level, t->framework, t->fw->region_level, t->level);
+    if (t->fw && t->min_rating && !(t->rating = cs__rating_lookup(t->fw, t->min_rating))) {
+        cs__buf b = {0};
+        for (int r = 0; r < t->fw->nratings; r++) cs__buf_printf(&b, "%s%s", r ? "、" : "", t->fw->ratings[r].name);
+        err(rd, rn, "框架 %s 没有星级 '%s'（有：%s）/ unknown rating '%s' of %s", t->framework, t->min_rating,
+            t->fw->nratings ? cs__buf_str(&b) : "无", t->min_rating, t->framework);
+        cs__buf_free(&b);
+    }
+}
+
+cs_status cs__targets_parse(const char *file, const char *buf, size_t len, cs__framework_lookup lookup, void *ctx,
+                            cs__target_set **out, cs_diag *diag)
+{
+    *out = NULL;
+    cs__target_set *set = cs__xcalloc(1, sizeof *set);
+    reader rd = {set, NULL, cs__arena_strdup(&set->arena, file), diag, 0, lookup, ctx};
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+    if (cs__utf8_valid_prefix(buf, len) != len) {
+        cs__diag_add(diag, CS__ERROR, file, 1, 1, "文件不是 UTF-8 编码 / the file is not UTF-8");
+        yaml_parser_delete(&parser);
+        cs__targets_free(set);
+        return CS_EDATA;
+    }
+    if (!yaml_parser_load(&parser, &doc)) {
+        cs__diag_add(diag, CS__ERROR, file, (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1,
+                     "YAML 语法错误 / YAML syntax error: %s%s%s", parser.problem ? parser.problem : "?", parser.context ? " " : "",
+                     parser.context ? parser.context : "");
+        yaml_parser_delete(&parser);
+        cs__targets_free(set);
+        return CS_EDATA;
+    }
+    rd.doc = &doc;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (!root) {
+        cs__diag_add(diag, CS__ERROR, file, 1, 1, "文件为空 / the file is empty");
+        rd.errors++;
+    } else if (root->type != YAML_MAPPING_NODE) {
+        err(&rd, root, "目标文件应为映射（format、targets）/ a target file must be a mapping with format and targets");
+    } else {
+        static const char *const keys[] = {"format", "title", "targets", NULL};
+        check_keys(&rd, root, keys, "目标文件 / target file");
+        yaml_node_t *f = get(&rd, root, "format");
+        if (!f || f->type != YAML_SCALAR_NODE || strcmp((const char *)f->data.scalar.value, "1"))
+            err(&rd, f ? f : root, "目标文件需要 format: 1 / a target file needs format: 1");
+        yaml_node_t *ts = get(&rd, root, "targets");
+        if (!ts || ts->type != YAML_SEQUENCE_NODE || ts->data.sequence.items.top == ts->data.sequence.items.start) {
+            err(&rd, ts ? ts : root, "targets 应为非空列表 / targets must be a non-empty list");
+        } else {
+            int n = (int)(ts->data.sequence.items.top - ts->data.sequence.items.start);
+            set->items = cs__arena_alloc(&set->arena, sizeof *set->items * (size_t)n);
+            for (int i = 0; i < n; i++) {
+                yaml_node_t *tn = ynode(&rd, ts->data.sequence.items.start[i]);
+                parse_target(&rd, tn, &set->items[i]);
+                for (int j = 0; j < i && set->items[i].id; j++)
+                    if (set->items[j].id && !strcmp(set->items[j].id, set->items[i].id)) {
+                        err(&rd, get(&rd, tn, "id"), "目标 id '%s' 重复 / duplicate target id '%s'", set->items[i].id, set->items[i].id);
+                        break;
+                    }
+            }
+            set->n = n;
+        }
+    }
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    if (rd.errors) {
+        cs__targets_free(set);
+        return CS_EDATA;
+    }
+    *out = set;
+    return CS_OK;
+}
+
+void cs__targets_free(cs__target_set *t)
+{
+    if (!t) return;
+    cs__arena_release(&t->arena);
+    free(t);
+}
+
+/* ---- State ------------------------------------------------------------------------------------ */
+
+static int cmp_blocking(const void *a, const void *b)
+{
+    const cs__target_region *x = a, *y = b;
+    if (x->scored != y->scored) return y->scored - x->scored;
+    if (x->scored && x->points_missing != y->points_missing) return x->points_missing < y->points_missing ? -1 : 1;
+    return strcmp(x->code, y->code);
+}
+
+void cs__target_assess(const cs__target *t, const char *period, const cs_plan *plan, const cs_results *res,
+                       const char *const *codes, const char *const *names, size_t nregions, cs__arena *arena,
+                       cs__target_state *out)
+{
+    memset(out, 0, sizeof *out);
+    out->t = t;
+    out->period = cs__arena_strdup(arena, period);
+    out->n = (int)nregions;
+    out->blocking = cs__arena_alloc(arena, sizeof *out->blocking * (nregions ? nregions : 1));
+    double min_total = t->fw->ratings[t->rating - 1].min_total;
+    for (size_t i = 0; i < nregions; i++) {
+        cs__target_region x = {cs__arena_strdup(arena, codes[i]), cs__arena_strdup(arena, names[i]), 0, 0, 0, 0, 0};
+        for (size_t r = 0; res && r < res->n; r++) {
+            if (strcmp(res->regions[r], codes[i])) continue;
+            double v;
+            int scored_inds = 0;
+            for (int k = 0; k < t->fw->nindicators; k++) {
+                int why = cs__res_points(res, r, k, &v);
+                if (why == 0) scored_inds++;
+                else if (why > 0) x.missing_indicators++;
+            }
+            /* A total read from no figure at all is not a score: 缺数据. */
+            if (scored_inds && !cs__res_get(res, plan->total, r, &x.total)) {
+                x.scored = 1;
+                if (plan->rating >= 0 && !cs__res_get(res, plan->rating, r, &v)) x.rating = (int)v;
+            }
+            break;
+        }
+        if (x.scored && x.rating >= t->rating) {
+            out->reached++;
+            continue;
+        }
+        if (x.scored) x.points_missing = x.total < min_total ? min_total - x.total : 0;
+        else out->nunscored++;
+        out->blocking[out->nblocking++] = x;
+    }
+    qsort(out->blocking, (size_t)out->nblocking, sizeof *out->blocking, cmp_blocking);
+    out->required = (int)ceil(t->share * out->n - 1e-9);
+    out->met = out->n > 0 && out->reached >= out->required;
+    out->needed = out->reached >= out->required ? 0 : out->required - out->reached;
+}
+
+/* The regions counted, as people call them (县（市、区）). */
+static const char *level_text(const char *level)
+{
+    static const char *const names[][2] = {{"province", "省"}, {"city", "设区市"}, {"county", "县（市、区）"}, {"street", "街道（乡镇）"}, {"community", "社区"}};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (!strcmp(level, names[k][0])) return names[k][1];
+    return level;
+}
+
+void cs__target_text(const cs__target_state *st, cs__buf *out)
+{
+    const cs__target *t = st->t;
+    const cs_framework *fw = t->fw;
+    const char *rating = fw->ratings[t->rating - 1].name;
+    cs__buf_printf(out, "【%s】%s %s\n", st->met ? "达成" : "未达成", t->id, t->text);
+    cs__buf_printf(out, "  依据：%s；框架 %s，%s年度数据", t->source, t->framework, st->period);
+    if (strcmp(st->period, t->period)) cs__buf_printf(out, "（目标年度 %s）", t->period);
+    cs__buf_append(out, "\n");
+    cs__buf_printf(out, "  %d / %d 个%s达到%s及以上（", st->reached, st->n, level_text(t->level), rating);
+    cs__buf_number(out, st->n ? 100.0 * st->reached / st->n : 0, 1);
+    cs__buf_append(out, "%，目标 ≥ ");
+    cs__buf_number(out, 100.0 * t->share, 1);
+    cs__buf_printf(out, "%%，即至少 %d 个）\n", st->required);
+    if (!st->n) cs__buf_printf(out, "  %s 下没有%s级地区 / no %s regions under %s\n", t->region, level_text(t->level), t->level, t->region);
+    if (st->needed) cs__buf_printf(out, "  还需 %d 个达到%s\n", st->needed, rating);
+    if (!st->nblocking) return;
+    cs__buf_printf(out, "  未达到%s的地区（按差距从小到大）：\n", rating);
+    int scored = 0;
+    for (int i = 0; i < st->nblocking; i++) {
+        const cs__target_region *x = &st->blocking[i];
+        cs__buf_printf(out, "    %s %s  ", x->code, x->name);
+        if (!x->scored) {
+            cs__buf_append(out, "缺数据（无总分，不计为达到）\n");
+            continue;
+        }
+        cs__buf_number(out, x->total, 2);
+        cs__buf_printf(out, " 分  %s  ", x->rating ? fw->ratings[x->rating - 1].name : "未达到星级");
+        if (x->points_missing > 0) {
+            cs__buf_append(out, "距 ");
+            cs__buf_number(out, fw->ratings[t->rating - 1].min_total, 2);
+            cs__buf_append(out, " 分还差 ");
+            cs__buf_number(out, x->points_missing, 2);
+            cs__buf_append(out, " 分");
+        } else {
+            cs__buf_printf(out, "总分已够，%s的其他条件未满足", rating);
+        }
+        if (x->missing_indicators) cs__buf_printf(out, "（另有 %d 项指标缺数据，未计分）", x->missing_indicators);
+        scored++;
+        if (st->needed && scored <= st->needed) cs__buf_append(out, "  ← 优先");
+        cs__buf_append(out, "\n");
+    }
+}
+
+json_t *cs__target_to_json(const cs__target_state *st)
+{
+    const cs__target *t = st->t;
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(t->id));
+    json_object_set_new(o, "text", json_string(t->text));
+    json_object_set_new(o, "source", json_string(t->source));
+    json_object_set_new(o, "file", json_string(t->file));
+    json_object_set_new(o, "region", json_string(t->region));
+    json_object_set_new(o, "target_period", json_string(t->period));
+    json_object_set_new(o, "period", json_string(st->period));
+    json_object_set_new(o, "framework", json_string(t->framework));
+    json_object_set_new(o, "level", json_string(t->level));
+    json_object_set_new(o, "min_rating", json_string(t->fw->ratings[t->rating - 1].name));
+    json_object_set_new(o, "min_total", json_real(t->fw->ratings[t->rating - 1].min_total));
+    json_object_set_new(o, "share", json_real(t->share));
+    json_object_set_new(o, "met", json_boolean(st->met));
+    json_object_set_new(o, "regions", json_integer(st->n));
+    json_object_set_new(o, "reached", json_integer(st->reached));
+    json_object_set_new(o, "required", json_integer(st->required));
+    json_object_set_new(o, "needed", json_integer(st->needed));
+    json_object_set_new(o, "unscored", json_integer(st->nunscored));
+    json_t *b = json_array();
+    for (int i = 0; i < st->nblocking; i++) {
+        const cs__target_region *x = &st->blocking[i];
+        json_t *r = json_object();
+        json_object_set_new(r, "region", json_string(x->code));
+        json_object_set_new(r, "name", json_string(x->name));
+        json_object_set_new(r, "scored", json_boolean(x->scored));
+        json_object_set_new(r, "total", x->scored ? json_real(x->total) : json_null());
+        json_object_set_new(r, "rating", x->scored && x->rating ? json_string(t->fw->ratings[x->rating - 1].name) : json_null());
+        json_object_set_new(r, "points_missing", x->scored ? json_real(x->points_missing) : json_null());
+        json_object_set_new(r, "missing_indicators", json_integer(x->missing_indicators));
+        json_array_append_new(b, r);
+    }
+    json_object_set_new(o, "blocking", b);
+    return o;
+}
