@@ -10,13 +10,11 @@
 #include <yaml.h>
 
 #include "model.h"
+#include "ydoc.h"
 
 typedef struct {
+    cs__ydoc y;           /* the document, file, diagnostics and error count */
     cs_framework *fw;
-    yaml_document_t *doc;
-    const char *file;
-    cs_diag *diag;
-    int errors;
     int allow_total;      /* symbol lookups may see total/max_total */
     int *measure_state;   /* cycle detection: 0 new, 1 on stack, 2 done */
     int *measure_checked;
@@ -26,7 +24,7 @@ typedef struct {
 
 static yaml_node_t *ynode(loader *ld, int idx)
 {
-    return yaml_document_get_node(ld->doc, idx);
+    return cs__ydoc_node(&ld->y, idx);
 }
 
 static void err_at(loader *ld, cs__loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -34,9 +32,9 @@ static void err_at(loader *ld, cs__loc loc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    cs__diag_vadd(ld->diag, CS__ERROR, ld->file, loc.line, loc.col, fmt, ap);
+    cs__diag_vadd(ld->y.diag, CS__ERROR, ld->y.file, loc.line, loc.col, fmt, ap);
     va_end(ap);
-    ld->errors++;
+    ld->y.errors++;
 }
 
 static cs__loc loc_of(const yaml_node_t *n)
@@ -71,43 +69,14 @@ static int is_seq(loader *ld, yaml_node_t *n, const char *what)
     return 0;
 }
 
-/* The value of key in mapping map, or NULL. */
 static yaml_node_t *get(loader *ld, yaml_node_t *map, const char *key)
 {
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = ynode(ld, p->key);
-        if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, key))
-            return ynode(ld, p->value);
-    }
-    return NULL;
+    return cs__ydoc_get(&ld->y, map, key);
 }
 
-/* Reports keys of map not in allowed (NULL-terminated) and duplicate keys. */
 static void check_keys(loader *ld, yaml_node_t *map, const char *const *allowed, const char *what)
 {
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = ynode(ld, p->key);
-        if (!k || k->type != YAML_SCALAR_NODE) {
-            if (k) err(ld, k, "键必须是文字 / keys must be plain text");
-            continue;
-        }
-        const char *key = (const char *)k->data.scalar.value;
-        int ok = 0;
-        for (const char *const *a = allowed; *a; a++) ok |= !strcmp(*a, key);
-        if (!ok) {
-            cs__buf b = {0};
-            for (const char *const *a = allowed; *a; a++) cs__buf_printf(&b, "%s%s", a == allowed ? "" : ", ", *a);
-            err(ld, k, "%s 中有未知的键 '%s' / unknown key '%s' in %s (allowed: %s)", what, key, key, what, cs__buf_str(&b));
-            cs__buf_free(&b);
-        }
-        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
-            yaml_node_t *k2 = ynode(ld, q->key);
-            if (k2 && k2->type == YAML_SCALAR_NODE && !strcmp((const char *)k2->data.scalar.value, key)) {
-                err(ld, k, "键 '%s' 重复 / duplicate key '%s'", key, key);
-                break;
-            }
-        }
-    }
+    cs__ydoc_check_keys(&ld->y, map, allowed, what);
 }
 
 /* A scalar's text copied into the framework arena; reports and returns NULL otherwise. */
@@ -205,12 +174,12 @@ static cs__node *parse_expr(loader *ld, yaml_node_t *n, const char *what, const 
     const char *text = scalar(ld, n, what);
     if (text_out) *text_out = text;
     if (!text) return NULL;
-    cs__srcpos pos = {ld->file, (int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
+    cs__srcpos pos = {ld->y.file, (int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
     yaml_scalar_style_t st = n->data.scalar.style;
     if (st == YAML_SINGLE_QUOTED_SCALAR_STYLE || st == YAML_DOUBLE_QUOTED_SCALAR_STYLE) pos.col++;
-    size_t before = cs_diag_errors(ld->diag);
-    cs__node *e = cs__expr_parse(&ld->fw->arena, text, pos, ld->diag);
-    ld->errors += (int)(cs_diag_errors(ld->diag) - before);
+    size_t before = cs_diag_errors(ld->y.diag);
+    cs__node *e = cs__expr_parse(&ld->fw->arena, text, pos, ld->y.diag);
+    ld->y.errors += (int)(cs_diag_errors(ld->y.diag) - before);
     return e;
 }
 
@@ -567,8 +536,8 @@ static int check_expr(loader *ld, cs__node *e, cs__type want)
 {
     if (!e) return 1;
     cs__symbols syms = {ld, lookup_sym, lookup_ind};
-    int n = cs__expr_check(e, &syms, want, ld->file, ld->diag);
-    ld->errors += n;
+    int n = cs__expr_check(e, &syms, want, ld->y.file, ld->y.diag);
+    ld->y.errors += n;
     return n;
 }
 
@@ -932,7 +901,7 @@ static void parse_top(loader *ld, yaml_node_t *root)
     if (fw->scoring == CS__SCORING_MONITOR && fw->nratings)
         err(ld, ra, "监测框架没有星级 / a monitor framework has no ratings");
 
-    if (ld->errors) return; /* names cannot be resolved reliably in a half-read file */
+    if (ld->y.errors) return; /* names cannot be resolved reliably in a half-read file */
     resolve(ld);
     for (int i = 0; i < fw->nindicators; i++) {
         yaml_node_t *n = SEQ_ITEM(ld, in, i);
@@ -954,8 +923,8 @@ cs_status cs_framework_load_buffer(const char *name, const char *buf, size_t len
     fw->file = cs__arena_strdup(&fw->arena, name);
     loader ld = {0};
     ld.fw = fw;
-    ld.file = fw->file;
-    ld.diag = diag;
+    ld.y.file = fw->file;
+    ld.y.diag = diag;
     if (cs__utf8_valid_prefix(buf, len) != len) {
         size_t ok = cs__utf8_valid_prefix(buf, len);
         int line = 1;
@@ -976,13 +945,13 @@ cs_status cs_framework_load_buffer(const char *name, const char *buf, size_t len
         cs_framework_free(fw);
         return CS_EFRAMEWORK;
     }
-    ld.doc = &doc;
+    ld.y.doc = &doc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root) cs__diag_add(diag, CS__ERROR, name, 1, 1, "文件为空 / the file is empty"), ld.errors++;
+    if (!root) cs__diag_add(diag, CS__ERROR, name, 1, 1, "文件为空 / the file is empty"), ld.y.errors++;
     else parse_top(&ld, root);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
-    if (ld.errors) {
+    if (ld.y.errors) {
         cs_framework_free(fw);
         return CS_EFRAMEWORK;
     }

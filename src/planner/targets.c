@@ -11,70 +11,32 @@
 #include <yaml.h>
 
 #include "framework/model.h"
+#include "framework/ydoc.h"
 #include "planner.h"
 #include "targets.h"
 
 typedef struct {
+    cs__ydoc y;           /* the document, file, diagnostics and error count */
     cs__target_set *set;
-    yaml_document_t *doc;
-    const char *file;
-    cs_diag *diag;
-    int errors;
     cs__framework_lookup lookup;
     void *ctx;
 } reader;
 
 static yaml_node_t *ynode(reader *rd, int idx)
 {
-    return yaml_document_get_node(rd->doc, idx);
+    return cs__ydoc_node(&rd->y, idx);
 }
 
-static void err(reader *rd, const yaml_node_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void err(reader *rd, const yaml_node_t *n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    cs__diag_vadd(rd->diag, CS__ERROR, rd->file, (int)n->start_mark.line + 1, (int)n->start_mark.column + 1, fmt, ap);
-    va_end(ap);
-    rd->errors++;
-}
+#define err(rd, n, ...) cs__ydoc_err(&(rd)->y, (n), __VA_ARGS__)
 
-/* The value of key in mapping map, or NULL. */
 static yaml_node_t *get(reader *rd, yaml_node_t *map, const char *key)
 {
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = ynode(rd, p->key);
-        if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, key)) return ynode(rd, p->value);
-    }
-    return NULL;
+    return cs__ydoc_get(&rd->y, map, key);
 }
 
-/* Reports keys of map not in allowed (NULL-terminated) and repeated keys. */
 static void check_keys(reader *rd, yaml_node_t *map, const char *const *allowed, const char *what)
 {
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = ynode(rd, p->key);
-        if (!k || k->type != YAML_SCALAR_NODE) {
-            if (k) err(rd, k, "键必须是文字 / keys must be plain text");
-            continue;
-        }
-        const char *key = (const char *)k->data.scalar.value;
-        int ok = 0;
-        for (const char *const *a = allowed; *a; a++) ok |= !strcmp(*a, key);
-        if (!ok) {
-            cs__buf b = {0};
-            for (const char *const *a = allowed; *a; a++) cs__buf_printf(&b, "%s%s", a == allowed ? "" : ", ", *a);
-            err(rd, k, "%s 中有未知的键 '%s' / unknown key '%s' in %s (allowed: %s)", what, key, key, what, cs__buf_str(&b));
-            cs__buf_free(&b);
-        }
-        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
-            yaml_node_t *k2 = ynode(rd, q->key);
-            if (k2 && k2->type == YAML_SCALAR_NODE && !strcmp((const char *)k2->data.scalar.value, key)) {
-                err(rd, k, "键 '%s' 重复 / duplicate key '%s'", key, key);
-                break;
-            }
-        }
-    }
+    cs__ydoc_check_keys(&rd->y, map, allowed, what);
 }
 
 /* The required, non-empty text field key of map (copied into the set's arena), or NULL after
@@ -119,7 +81,7 @@ static int parse_share(reader *rd, yaml_node_t *map, double *out)
 static void parse_target(reader *rd, yaml_node_t *n, cs__target *t)
 {
     static const char *const keys[] = {"id", "text", "source", "region", "period", "framework", "level", "min_rating", "share", NULL};
-    t->file = rd->file;
+    t->file = rd->y.file;
     t->line = (int)n->start_mark.line + 1;
     t->col = (int)n->start_mark.column + 1;
     if (n->type != YAML_MAPPING_NODE) {
@@ -160,7 +122,7 @@ cs_status cs__targets_parse(const char *file, const char *buf, size_t len, cs__f
 {
     *out = NULL;
     cs__target_set *set = cs__xcalloc(1, sizeof *set);
-    reader rd = {set, NULL, cs__arena_strdup(&set->arena, file), diag, 0, lookup, ctx};
+    reader rd = {{NULL, cs__arena_strdup(&set->arena, file), diag, 0}, set, lookup, ctx};
     yaml_parser_t parser;
     yaml_document_t doc;
     yaml_parser_initialize(&parser);
@@ -179,11 +141,11 @@ cs_status cs__targets_parse(const char *file, const char *buf, size_t len, cs__f
         cs__targets_free(set);
         return CS_EDATA;
     }
-    rd.doc = &doc;
+    rd.y.doc = &doc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!root) {
         cs__diag_add(diag, CS__ERROR, file, 1, 1, "文件为空 / the file is empty");
-        rd.errors++;
+        rd.y.errors++;
     } else if (root->type != YAML_MAPPING_NODE) {
         err(&rd, root, "目标文件应为映射（format、targets）/ a target file must be a mapping with format and targets");
     } else {
@@ -212,7 +174,7 @@ cs_status cs__targets_parse(const char *file, const char *buf, size_t len, cs__f
     }
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
-    if (rd.errors) {
+    if (rd.y.errors) {
         cs__targets_free(set);
         return CS_EDATA;
     }
