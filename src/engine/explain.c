@@ -37,6 +37,15 @@ void cs__format_sym_value(const cs_framework *fw, int sym, double v, int missing
     cs__buf_append(out, unit);
 }
 
+void cs__format_sym_in_formula(const cs_framework *fw, int sym, double v, int missing, cs__buf *out)
+{
+    const char *unit = cs__fw_symbol_unit(fw, sym);
+    if (!missing && strcmp(unit, "%") && !(sym < fw->nelements && fw->elements[sym].type == CS__ELEM_BOOLEAN))
+        cs__buf_number(out, v, sym >= fw->nelements ? 2 : 4); /* units are left out inside formulas */
+    else
+        cs__format_sym_value(fw, sym, v, missing, out);
+}
+
 static int is_rank_fn(int op)
 {
     return op == CS__FN_RANK || op == CS__FN_RANK_ASC || op == CS__FN_RANK_PCT || op == CS__FN_RANK_PCT_ASC ||
@@ -105,11 +114,7 @@ static int render_hook(void *vctx, const cs__node *n, cs__buf *out)
         }
         double v;
         int miss = cs__res_sym(c->res, c->r, n->sym, &v);
-        const char *unit = cs__fw_symbol_unit(fw, n->sym);
-        if (!miss && strcmp(unit, "%") && !(n->sym < fw->nelements && fw->elements[n->sym].type == CS__ELEM_BOOLEAN))
-            cs__buf_number(out, v, n->sym >= fw->nelements ? 2 : 4); /* units are left out inside formulas */
-        else
-            cs__format_sym_value(fw, n->sym, v, miss, out);
+        cs__format_sym_in_formula(fw, n->sym, v, miss, out);
         return 1;
     }
     if (c->values && n->kind == CS__N_CALL && call_slot(c->res->plan, n) >= 0) {

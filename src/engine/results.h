@@ -64,6 +64,10 @@ int cs__res_sym(const cs_results *res, size_t r, int sym, double *v);
 /* Appends a symbol's value the way people read it: 90.93%, 912项, 是. */
 void cs__format_sym_value(const cs_framework *fw, int sym, double v, int missing, cs__buf *out);
 
+/* The same inside a formula: figures without their units (315 / 446), percentages and yes/no as
+ * cs__format_sym_value writes them. */
+void cs__format_sym_in_formula(const cs_framework *fw, int sym, double v, int missing, cs__buf *out);
+
 /* The Chinese explanation of indicator i's points for row r. */
 void cs__explain_indicator(const cs_results *res, size_t r, int i, cs__buf *out);
 /* The explanation of indicator i by its rule alone (what the rule computed, even when a reviewer

@@ -98,11 +98,7 @@ static int values_hook(void *vctx, const cs__node *n, cs__buf *out)
     if (n->kind != CS__N_REF) return 0;
     double v;
     int miss = cs__res_sym(c->res, c->row, n->sym, &v);
-    const char *unit = cs__fw_symbol_unit(fw, n->sym);
-    if (!miss && strcmp(unit, "%") && !(n->sym < fw->nelements && fw->elements[n->sym].type == CS__ELEM_BOOLEAN))
-        cs__buf_number(out, v, n->sym >= fw->nelements ? 2 : 4); /* units are left out inside formulas */
-    else
-        cs__format_sym_value(fw, n->sym, v, miss, out);
+    cs__format_sym_in_formula(fw, n->sym, v, miss, out);
     return 1;
 }
 

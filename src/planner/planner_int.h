@@ -110,7 +110,4 @@ int cs__planner_lift(cs__probe *p, int a, cs__change_vec *work, cs__need *need);
  * level's extra conditions. -1 when the file has no row for it. */
 double cs__costs_lookup(const cs__costs *c, cs__subject_kind kind, int index, int from_tier, int to_tier, double points);
 
-/* Appends a figure of element or measure sym for people (912项, 90.93%, 是). */
-void cs__planner_format(const cs_framework *fw, int sym, double v, cs__buf *out);
-
 #endif

@@ -811,22 +811,6 @@ static int sym_is_bool(const cs_framework *fw, int sym)
     return fw->measures[sym - fw->nelements].expr->type == CS__T_BOOL;
 }
 
-void cs__planner_format(const cs_framework *fw, int sym, double v, cs__buf *out)
-{
-    if (sym_is_bool(fw, sym)) {
-        cs__buf_append(out, v != 0 ? "是" : "否");
-        return;
-    }
-    const char *unit = cs__fw_symbol_unit(fw, sym);
-    if (!strcmp(unit, "%")) {
-        cs__buf_number(out, v * 100.0, 2);
-        cs__buf_append(out, "%");
-        return;
-    }
-    cs__buf_number(out, v, sym >= fw->nelements ? 2 : 4);
-    cs__buf_append(out, unit);
-}
-
 /* A difference in sym's unit: "14.37 个百分点", "534 个", "0.5 公里". */
 static void format_amount(const cs_framework *fw, int sym, double d, cs__buf *out)
 {
@@ -844,7 +828,7 @@ static void format_amount(const cs_framework *fw, int sym, double d, cs__buf *ou
 static void format_bare(const cs_framework *fw, int sym, double v, cs__buf *out)
 {
     const char *unit = cs__fw_symbol_unit(fw, sym);
-    if (sym_is_bool(fw, sym) || !strcmp(unit, "%")) cs__planner_format(fw, sym, v, out);
+    if (sym_is_bool(fw, sym) || !strcmp(unit, "%")) cs__format_sym_value(fw, sym, v, 0, out);
     else cs__buf_number(out, v, sym >= fw->nelements ? 2 : 4);
 }
 
@@ -910,9 +894,9 @@ void cs__need_describe(cs__probe *p, cs__need *need)
                 if (!strncmp(cs__buf_str(&amount), "0 ", 2) || !strcmp(cs__buf_str(&amount), "0")) {
                     /* exactly on the line of a strict comparison (超过 90%) */
                     cs__buf_printf(&b, "%s现为 ", cs__fw_symbol_name(fw, need->sym));
-                    cs__planner_format(fw, need->sym, need->value, &b);
+                    cs__format_sym_value(fw, need->sym, need->value, 0, &b);
                     cs__buf_printf(&b, "，须%s ", need->cmp == CS__OP_GT || need->cmp == CS__OP_GE ? "超过" : "低于");
-                    cs__planner_format(fw, need->sym, need->threshold, &b);
+                    cs__format_sym_value(fw, need->sym, need->threshold, 0, &b);
                 } else {
                     cs__buf_printf(&b, "%s%s %s", cs__fw_symbol_name(fw, need->sym), gap >= 0 ? "还差" : "还需降低", cs__buf_str(&amount));
                 }
