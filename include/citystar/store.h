@@ -138,11 +138,12 @@ typedef int (*cs_value_fn)(void *ctx, const cs_value *v);
 
 /* Filter for reading values; NULL fields match everything. */
 typedef struct {
-    const char *region;   /* this region and every region below it */
+    const char *region;   /* this region and every region below it (only itself with exact) */
     const char *period;
     const char *element;
     int64_t as_of;        /* the state after this revision; 0 = now */
     int history;          /* every revision instead of the latest of each value */
+    int exact;            /* region itself only, not the regions below it */
 } cs_value_query;
 
 /* Calls fn for each matching value, ordered by region, period, element (and revision). */

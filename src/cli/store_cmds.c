@@ -879,21 +879,6 @@ static int prefill(void *ctx, const char *region, const char *element, double *v
     return p->ds && cs_dataset_get(p->ds, region, p->period, element, value) && !isnan(*value);
 }
 
-typedef struct {
-    const char *level;
-    cs__arena *arena;
-    CS__VEC(cs__region_ref) refs;
-} ref_list;
-
-static int collect_ref(void *ctx, const cs_region *r)
-{
-    ref_list *l = ctx;
-    if (strcmp(r->level, l->level)) return 0;
-    cs__region_ref ref = {cs__arena_strdup(l->arena, r->code), cs__arena_strdup(l->arena, r->name)};
-    cs__vec_push(&l->refs, ref);
-    return 0;
-}
-
 int cs__cli_template_xlsx(int argc, char **argv)
 {
     option opts[] = {{"framework", 1, NULL, 0}, {"format", 1, "xlsx", 0}, {"region", 1, NULL, 0}, {"period", 1, NULL, 0},
@@ -910,7 +895,8 @@ int cs__cli_template_xlsx(int argc, char **argv)
     if (cs__cli_opt(opts, "output")) cs__buf_append(&out, cs__cli_opt(opts, "output"));
     else cs__buf_printf(&out, "%s-%s-%s.xlsx", fw->id, cs__cli_opt(opts, "region"), period);
     cs__arena arena = {0};
-    ref_list l = {fw->region_level, &arena, {0}};
+    cs__region_ref *refs = NULL, one = {cs__cli_opt(opts, "region"), ""};
+    size_t nrefs = 0;
     cs_diag *d = cs_diag_new();
     cs_status rc = CS_OK;
     prefill_ctx pc = {NULL, period, NULL};
@@ -921,25 +907,21 @@ int cs__cli_template_xlsx(int argc, char **argv)
     int have_store = strstr(cs__cli_db, "://") || strchr(cs__cli_db, '=') || !stat(cs__cli_db, &st);
     if (have_store) s = cs__cli_open_store(1);
     if (s) {
-        rc = cs_store_regions(s, cs__cli_opt(opts, "region"), fw->region_level, collect_ref, &l, d);
-        if (rc == CS_OK && !l.refs.n)
-            cs__diag_add(d, CS__ERROR, NULL, 0, 0, "地区 %s 下没有%s级地区 / no %s regions in %s", cs__cli_opt(opts, "region"), fw->region_level,
-                         fw->region_level, cs__cli_opt(opts, "region")), rc = CS_ENOTFOUND;
+        rc = cs__template_regions(s, cs__cli_opt(opts, "region"), fw->region_level, &arena, &refs, &nrefs, d);
         if (rc == CS_OK && cs__cli_flag(opts, "prefill")) {
             pc.ds = cs_dataset_new();
             have_ctx h = {pc.ds};
             cs_value_query q = {cs__cli_opt(opts, "region"), period, NULL, 0, 0};
             rc = cs_store_values(s, &q, have_value, &h, d);
         }
-    } else {
-        cs__region_ref ref = {cs__cli_opt(opts, "region"), ""};
-        cs__vec_push(&l.refs, ref);
     }
-    if (rc == CS_OK) rc = cs__template_write_xlsx(cs__buf_str(&out), fw, l.refs.items, l.refs.n, period, pc.ds ? prefill : NULL, &pc, d);
+    const cs__region_ref *list = s ? refs : &one;
+    size_t nlist = s ? nrefs : 1;
+    if (rc == CS_OK) rc = cs__template_write_xlsx(cs__buf_str(&out), fw, list, nlist, period, pc.ds ? prefill : NULL, &pc, d);
     if (rc == CS_OK)
-        printf("已生成填报模板 %s（%zu 个地区，%d 个数据项）/ template written: %s\n", cs__buf_str(&out), l.refs.n, fw->nelements, cs__buf_str(&out));
+        printf("已生成填报模板 %s（%zu 个地区，%d 个数据项）/ template written: %s\n", cs__buf_str(&out), nlist, fw->nelements, cs__buf_str(&out));
     if (pc.ds) cs_dataset_free(pc.ds);
-    cs__vec_free(&l.refs);
+    free(refs);
     cs__arena_release(&arena);
     cs__buf_free(&out);
     cs_store_close(s);

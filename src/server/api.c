@@ -538,7 +538,8 @@ static void h_values(cs__req *req, cs__resp *resp)
     pager p;
     pager_init(req, &p);
     value_list c = {&p, NULL, cs__req_arg(req, "state")};
-    cs_value_query q = {region, cs__req_arg(req, "period"), cs__req_arg(req, "element"), 0, 0};
+    const char *exact = cs__req_arg(req, "exact");
+    cs_value_query q = {region, cs__req_arg(req, "period"), cs__req_arg(req, "element"), 0, 0, exact && !strcmp(exact, "1")};
     cs_diag *d = cs_diag_new();
     cs_status rc = cs_store_values(req->store, &q, list_value, &c, d);
     pager_finish(resp, &p, rc, d);
@@ -557,16 +558,10 @@ static void h_history(cs__req *req, cs__resp *resp)
         return;
     }
     value_list c = {NULL, json_array(), NULL};
-    cs_value_query q = {region, period, element, 0, 1};
+    cs_value_query q = {region, period, element, 0, 1, 1}; /* only the region itself, not those below it */
     cs_diag *d = cs_diag_new();
     cs_status rc = cs_store_values(req->store, &q, list_value, &c, d);
-    /* only the region itself, not those below it */
-    json_t *items = json_array();
-    for (size_t i = 0; i < json_array_size(c.list); i++) {
-        json_t *v = json_array_get(c.list, i);
-        if (!strcmp(jstr(v, "region"), region)) json_array_append(items, v);
-    }
-    json_decref(c.list);
+    json_t *items = c.list;
     if (rc != CS_OK) {
         json_decref(items);
         fail_diag(resp, rc, d);
@@ -855,21 +850,6 @@ static void h_evidence_get(cs__req *req, cs__resp *resp, const char *id)
 
 /* ---- The data-entry template ------------------------------------------------------------------- */
 
-typedef struct {
-    const char *level;
-    cs__arena *arena;
-    CS__VEC(cs__region_ref) refs;
-} template_regions;
-
-static int template_region(void *ctx, const cs_region *r)
-{
-    template_regions *l = ctx;
-    if (strcmp(r->level, l->level)) return 0;
-    cs__region_ref ref = {cs__arena_strdup(l->arena, r->code), cs__arena_strdup(l->arena, r->name)};
-    cs__vec_push(&l->refs, ref);
-    return 0;
-}
-
 /* GET /api/template?framework=&region=&period=: the XLSX data-entry workbook (one sheet per lead
  * department) for the regions of the framework's level at or below region, as `citystar template
  * --format xlsx` writes it; filled in, it goes back through POST /api/imports. */
@@ -888,21 +868,17 @@ static void h_template(cs__req *req, cs__resp *resp)
     }
     const cs_framework *fw = plan->fw;
     cs__arena arena = {0};
-    template_regions l = {fw->region_level, &arena, {0}};
+    cs__region_ref *refs = NULL;
+    size_t nrefs = 0;
     cs_diag *d = cs_diag_new();
     char path[] = "/tmp/citystar-template-XXXXXX";
     int fd = -1;
-    cs_status rc = cs_store_regions(req->store, region, fw->region_level, template_region, &l, d);
-    if (rc == CS_OK && !l.refs.n) {
-        fail(resp, 404, "not_found", "地区 %s 下没有%s级地区 / no %s regions in %s", region, fw->region_level, fw->region_level,
-             region);
-        goto out;
-    }
+    cs_status rc = cs__template_regions(req->store, region, fw->region_level, &arena, &refs, &nrefs, d);
     if (rc == CS_OK && (fd = mkstemp(path)) < 0) {
         cs__diag_add(d, CS__ERROR, NULL, 0, 0, "无法创建临时文件 / cannot create a temporary file");
         rc = CS_EIO;
     }
-    if (rc == CS_OK) rc = cs__template_write_xlsx(path, fw, l.refs.items, l.refs.n, period, NULL, NULL, d);
+    if (rc == CS_OK) rc = cs__template_write_xlsx(path, fw, refs, nrefs, period, NULL, NULL, d);
     if (rc == CS_OK) {
         FILE *f = fopen(path, "rb");
         char chunk[65536];
@@ -929,12 +905,11 @@ static void h_template(cs__req *req, cs__resp *resp)
         cs__buf_free(&name);
         cs__buf_free(&disp);
     }
-out:
     if (fd >= 0) {
         close(fd);
         unlink(path);
     }
-    cs__vec_free(&l.refs);
+    free(refs);
     cs__arena_release(&arena);
     cs_diag_free(d);
 }
@@ -958,36 +933,42 @@ static int score_args(cs__req *req, cs__resp *resp, const cs_plan **plan, const 
     return 1;
 }
 
+/* The cached scores holding region's result (*row): NULL after answering the failure (the store's
+ * error, or 404 when the region has no figures to score). Release with cs__score_cache_release. */
+static cs__scores_entry *region_scores(cs__req *req, cs__resp *resp, const cs_plan *plan, const char *region,
+                                       const char *period, int approved_only, int *row)
+{
+    cs__scores_entry *e = NULL;
+    cs_diag *d = cs_diag_new();
+    cs_status rc = cs__score_cache_get(req->srv->cache, req->store, plan, region, period, approved_only, &e, d);
+    if (rc != CS_OK) fail_diag(resp, rc, d);
+    else if ((*row = cs__strmap_find(&e->rows, region)) < 0) {
+        fail(resp, 404, "not_found", "地区 %s 在 %s 年度没有 %s 的数据，无法评分 / no data to score %s for %s", region, period,
+             plan->fw->id, region, period);
+        cs__score_cache_release(req->srv->cache, e);
+        e = NULL;
+    }
+    cs_diag_free(d);
+    return e;
+}
+
 static void h_score(cs__req *req, cs__resp *resp)
 {
     const cs_plan *plan;
     const char *region, *period;
     if (!score_args(req, resp, &plan, &region, &period)) return;
     const char *approved = cs__req_arg(req, "approved_only");
-    cs__scores_entry *e = NULL;
-    cs_diag *d = cs_diag_new();
-    cs_status rc = cs__score_cache_get(req->srv->cache, req->store, plan, region, period, approved && !strcmp(approved, "1"),
-                                       &e, d);
-    if (rc != CS_OK) {
-        fail_diag(resp, rc, d);
-        cs_diag_free(d);
-        return;
-    }
-    int row = cs__strmap_find(&e->rows, region);
-    if (row < 0) {
-        fail(resp, 404, "not_found", "地区 %s 在 %s 年度没有 %s 的数据，无法评分 / no data to score %s for %s", region, period,
-             plan->fw->id, region, period);
-    } else {
-        /* the result's JSON is made once per data revision and shared */
-        const char *result = cs__scores_entry_json(e, (size_t)row);
-        cs__buf_reset(&resp->body);
-        cs__buf_printf(&resp->body, "{\"result\":%s,\"rank\":%d,\"peers\":%zu,\"as_of\":%lld,\"data_sha256\":\"%s\"}", result,
-                       e->rank[row], e->npeers, (long long)e->as_of, e->sc.data_sha256);
-        resp->status = 200;
-        resp->type = "application/json";
-    }
+    int row;
+    cs__scores_entry *e = region_scores(req, resp, plan, region, period, approved && !strcmp(approved, "1"), &row);
+    if (!e) return;
+    /* the result's JSON is made once per data revision and shared */
+    const char *result = cs__scores_entry_json(e, (size_t)row);
+    cs__buf_reset(&resp->body);
+    cs__buf_printf(&resp->body, "{\"result\":%s,\"rank\":%d,\"peers\":%zu,\"as_of\":%lld,\"data_sha256\":\"%s\"}", result,
+                   e->rank[row], e->npeers, (long long)e->as_of, e->sc.data_sha256);
+    resp->status = 200;
+    resp->type = "application/json";
     cs__score_cache_release(req->srv->cache, e);
-    cs_diag_free(d);
 }
 
 /* GET /api/gap and GET /api/plan: what the region still lacks (查缺补漏) and the least-effort set of
@@ -1008,27 +989,17 @@ static void gap_or_plan(cs__req *req, cs__resp *resp, int want_plan)
              target);
         return;
     }
-    cs__scores_entry *e = NULL;
+    int row;
+    cs__scores_entry *e = region_scores(req, resp, plan, region, period, 0, &row);
+    if (!e) return;
     cs_diag *d = cs_diag_new();
-    cs_status rc = cs__score_cache_get(req->srv->cache, req->store, plan, region, period, 0, &e, d);
-    if (rc != CS_OK) {
-        fail_diag(resp, rc, d);
-        cs_diag_free(d);
-        return;
-    }
-    int row = cs__strmap_find(&e->rows, region);
-    if (row < 0) {
-        fail(resp, 404, "not_found", "地区 %s 在 %s 年度没有 %s 的数据，无法分析 / no data to analyse %s for %s", region, period,
-             plan->fw->id, region, period);
-    } else {
-        cs__planner_opts o = {target && *target ? target : NULL, NULL, 0, d};
-        json_t *j = want_plan ? cs__json_upgrade(plan, e->sc.res, (size_t)row, &o) : cs__json_gap(plan, e->sc.res, (size_t)row, &o);
-        if (!j) fail_diag(resp, CS_EDATA, d);
-        else {
-            json_object_set_new(j, "as_of", json_integer((json_int_t)e->as_of));
-            json_object_set_new(j, "data_sha256", json_string(e->sc.data_sha256));
-            reply(resp, 200, j);
-        }
+    cs__planner_opts o = {target && *target ? target : NULL, NULL, 0, d};
+    json_t *j = want_plan ? cs__json_upgrade(plan, e->sc.res, (size_t)row, &o) : cs__json_gap(plan, e->sc.res, (size_t)row, &o);
+    if (!j) fail_diag(resp, CS_EDATA, d);
+    else {
+        json_object_set_new(j, "as_of", json_integer((json_int_t)e->as_of));
+        json_object_set_new(j, "data_sha256", json_string(e->sc.data_sha256));
+        reply(resp, 200, j);
     }
     cs__score_cache_release(req->srv->cache, e);
     cs_diag_free(d);

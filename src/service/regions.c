@@ -89,3 +89,40 @@ cs_status cs__regions_import(cs_store *s, const char *dist_dir, const char *prov
     cs__buf_free(&path);
     return rc;
 }
+
+/* ---- The regions a data-entry template is written for ----------------------------------------- */
+
+typedef struct {
+    const char *level;
+    cs__arena *arena;
+    CS__VEC(cs__region_ref) refs;
+} ref_list;
+
+static int collect_ref(void *ctx, const cs_region *r)
+{
+    ref_list *l = ctx;
+    if (strcmp(r->level, l->level)) return 0;
+    cs__region_ref ref = {cs__arena_strdup(l->arena, r->code), cs__arena_strdup(l->arena, r->name)};
+    cs__vec_push(&l->refs, ref);
+    return 0;
+}
+
+cs_status cs__template_regions(cs_store *s, const char *root, const char *level, cs__arena *arena, cs__region_ref **refs,
+                               size_t *n, cs_diag *diag)
+{
+    ref_list l = {level, arena, {0}};
+    cs_status rc = cs_store_regions(s, root, level, collect_ref, &l, diag);
+    if (rc == CS_OK && !l.refs.n) {
+        cs__diag_add(diag, CS__ERROR, NULL, 0, 0, "地区 %s 下没有%s级地区 / no %s regions in %s", root, level, level, root);
+        rc = CS_ENOTFOUND;
+    }
+    if (rc != CS_OK) {
+        cs__vec_free(&l.refs);
+        *refs = NULL;
+        *n = 0;
+        return rc;
+    }
+    *refs = l.refs.items;
+    *n = l.refs.n;
+    return CS_OK;
+}

@@ -65,6 +65,11 @@ cs_status cs__import_tables(cs_store *s, const cs__catalog *cat, const char *nam
 cs_status cs__regions_import(cs_store *s, const char *dist_dir, const char *province, const char *max_level,
                              const char *actor, size_t *added, size_t *updated, cs_diag *diag);
 
+/* The regions of level at or below root, for a data-entry template (codes and names allocated in
+ * arena; *refs is malloc'd, free it). CS_ENOTFOUND when there is none. */
+cs_status cs__template_regions(cs_store *s, const char *root, const char *level, cs__arena *arena, cs__region_ref **refs,
+                               size_t *n, cs_diag *diag);
+
 /* ---- Scoring stored data ---------------------------------------------------------------------- */
 
 typedef struct {

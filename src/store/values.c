@@ -525,7 +525,7 @@ cs_status cs_store_values(cs_store *s, const cs_value_query *q, cs_value_fn fn, 
     cs__strmap subtree = {0};
     cs_status rc = CS_OK;
     cs__stmt *st = NULL;
-    if (q->region && (rc = cs__store_region_subtree(s, q->region, &subtree, diag)) != CS_OK) goto out;
+    if (q->region && !q->exact && (rc = cs__store_region_subtree(s, q->region, &subtree, diag)) != CS_OK) goto out;
     const char *sql;
     /* the CASTs give PostgreSQL the parameters' types, which "$1 IS NULL" alone does not */
     /* every query starts from the current revisions and, for history or a past state, walks
@@ -555,7 +555,7 @@ cs_status cs_store_values(cs_store *s, const cs_value_query *q, cs_value_fn fn, 
     while ((r = s->be->step(st, diag)) == CS__STEP_ROW) {
         cs_value v = {0};
         v.region = s->be->column_text(st, 1);
-        if (q->region && cs__strmap_find(&subtree, v.region) < 0) continue;
+        if (q->region && (q->exact ? strcmp(v.region, q->region) : cs__strmap_find(&subtree, v.region) < 0)) continue;
         v.revision = s->be->column_int(st, 0);
         v.period = s->be->column_text(st, 2);
         v.element = s->be->column_text(st, 3);

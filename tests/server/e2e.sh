@@ -292,6 +292,17 @@ expect_eq "$3" submitted "state of $B1 after the hand-in"
 post repb /api/values "$(vals "$B1" "$(calc "$NB1 + 1")")"
 expect_status 422 "reporter B's write to its handed-in value"
 
+# 2c. a region's own figures only (exact=1) or with the regions below it: the city reads 3708
+begin "values exact"
+get city "/api/values?region=3708&period=$P&per_page=1"
+all_3708=$(jb .total)
+get city "/api/values?region=$R&period=$P&exact=1&per_page=500"
+expect_true '(.items | length) > 0 and ([.items[].region] | all(. == "'$R'"))' "exact=1 lists the region's own figures"
+county=$(jb .total)
+get city "/api/values?region=3708&period=$P&exact=1&per_page=500"
+expect_true '(.items | length) > 0 and ([.items[].region] | all(. == "3708"))' "exact=1 leaves the counties out"
+expect_true '.total + '"$county"' <= '"$all_3708" "without exact the counties' figures are counted too"
+
 # 3. the county submits
 begin submit
 post county /api/rounds/$ID/submit '{}'
