@@ -87,3 +87,8 @@ export async function childRegions(code) {
 export function childLevel(level) {
   return { province: 'city', city: 'county', county: 'street', street: 'community' }[level] || ''
 }
+
+// The current values of exactly one region for a year (not those of the regions below it).
+export async function regionValues(code, period) {
+  return (await api.all('/values', { region: code, period, exact: 1 })).items
+}
