@@ -83,5 +83,9 @@ int cs__cli_cmd_gap(int argc, char **argv);
 int cs__cli_cmd_plan(int argc, char **argv);
 /* Development targets (target_cmds.c). */
 int cs__cli_cmd_targets(int argc, char **argv);
+/* One region under several frameworks side by side (compare_cmds.c). */
+int cs__cli_cmd_compare(int argc, char **argv);
+/* Assessment reports, PDF / XLSX / JSON (report_cmds.c). */
+int cs__cli_cmd_report(int argc, char **argv);
 
 #endif

@@ -59,6 +59,11 @@ static const char *usage_text =
     "  plan --framework ID --region R --period P --target LEVEL [--costs FILE.csv] [--data FILE.csv] [--format text|json]\n"
     "                                          升级规划：达到目标星级最省工作量的方案 / least-effort upgrade plan\n"
     "  targets [--file FILE.yaml ...] [--region R] [--period P] [--format text|json]   发展目标达成情况 / targets met or not, and who blocks them\n"
+    "  compare --region R --period P [--framework A,B,...] [--data FILE.csv] [--changed] [--format text|json]\n"
+    "                                          跨框架对比：同一地区在各框架下的得分与口径/标准变化 / one region under several frameworks side by side\n"
+    "  report --region R --period P [--format pdf|xlsx|json] [--output FILE] [--kind region|summary] [--level L]\n"
+    "         [--framework ID] [--target LEVEL] [--approved-only] [--live]\n"
+    "                                          评估报告（地区报告或下级排名汇总）/ assessment report, or a summary ranking the regions below\n"
     "\n"
     "评估轮次、账号、审计 / rounds, accounts, audit:\n"
     "  round open --framework F --region R --period P --kind self|midterm|final|progress\n"
@@ -68,7 +73,7 @@ static const char *usage_text =
     "  user add LOGIN --name NAME --role ROLE --region R [--department D] (密码取自 $CITYSTAR_PASSWORD 或标准输入)\n"
     "  user list | user set LOGIN [--name N] [--role R] [--region R] [--department D] [--active yes|no] [--password-stdin]\n"
     "  audit verify | audit list [--limit N]  校验、查看审计日志 / verify or list the audit log\n"
-    "  serve [--config FILE.json] [--address A] [--port N] [--static DIR] [--threads N] [--access-log FILE|-]\n"
+    "  serve [--config FILE.json] [--address A] [--port N] [--static DIR] [--threads N] [--access-log FILE|-] [--targets DIR]\n"
     "                                          启动网页与接口服务 / run the web UI and JSON API\n"
     "\n"
     "数据文件为 CSV：region,period,element,value（UTF-8 或 GBK，首行为表头）。\n"
@@ -686,6 +691,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "gap")) return cs__cli_cmd_gap(rest, args);
     if (!strcmp(cmd, "plan")) return cs__cli_cmd_plan(rest, args);
     if (!strcmp(cmd, "targets")) return cs__cli_cmd_targets(rest, args);
+    if (!strcmp(cmd, "compare")) return cs__cli_cmd_compare(rest, args);
+    if (!strcmp(cmd, "report")) return cs__cli_cmd_report(rest, args);
     if (!strcmp(cmd, "db")) return cs__cli_cmd_db(rest, args);
     if (!strcmp(cmd, "region")) return cs__cli_cmd_region(rest, args);
     if (!strcmp(cmd, "data")) return cs__cli_cmd_data(rest, args);

@@ -287,7 +287,7 @@ int cs__cli_cmd_serve(int argc, char **argv)
 {
     option opts[] = {{"config", 1, NULL, 0},  {"address", 1, NULL, 0}, {"port", 1, NULL, 0},
                      {"static", 1, NULL, 0},  {"threads", 1, NULL, 0}, {"access-log", 1, NULL, 0},
-                     {NULL, 0, NULL, 0}};
+                     {"targets", 1, NULL, 0}, {NULL, 0, NULL, 0}};
     const char *pos[1];
     int npos;
     if (cs__cli_parse_options(argc, argv, opts, pos, &npos, 0)) return EXIT_USAGE;
@@ -306,6 +306,17 @@ int cs__cli_cmd_serve(int argc, char **argv)
             cfg.frameworks_dir = cs__xstrdup(cs__cli_frameworks_dir);
         }
         const char *v;
+        if ((v = cs__cli_opt(opts, "targets"))) {
+            free(cfg.targets_dir), cfg.targets_dir = cs__xstrdup(v);
+        } else if (!cfg.targets_dir) {
+            /* the targets/ folder beside the frameworks folder, as `citystar targets` reads it */
+            cs__buf dir = {0};
+            const char *slash = strrchr(cfg.frameworks_dir, '/');
+            if (slash) cs__buf_appendn(&dir, cfg.frameworks_dir, (size_t)(slash - cfg.frameworks_dir + 1));
+            cs__buf_append(&dir, "targets");
+            cfg.targets_dir = cs__xstrdup(cs__buf_str(&dir));
+            cs__buf_free(&dir);
+        }
         if ((v = cs__cli_opt(opts, "address"))) free(cfg.address), cfg.address = cs__xstrdup(v);
         if ((v = cs__cli_opt(opts, "port"))) cfg.port = atoi(v);
         if ((v = cs__cli_opt(opts, "static"))) free(cfg.static_dir), cfg.static_dir = cs__xstrdup(v);

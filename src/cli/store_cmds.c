@@ -793,13 +793,18 @@ int cs__cli_score_store(int argc, char **argv)
         if (!strcmp(format, "csv")) cs__csv_results_header(fw, stdout);
         for (size_t r = 0; r < sc.res->n; r++) {
             if (!sc.in_scope[r]) continue;
-            json_array_append_new(all, cs__json_result(sc.res, r));
+            json_t *result = cs__json_result(sc.res, r);
+            json_t *notes = cs__rollup_notes_json(fw, &sc, sc.res->regions[r], sc.res->period);
+            json_object_set_new(result, "rollups", notes);
+            json_array_append_new(all, result);
             if (!strcmp(format, "table")) continue;
             shown++;
             if (!strcmp(format, "csv")) cs__csv_result(sc.res, r, stdout);
             else if (!strcmp(format, "text")) {
                 if (shown > 1) printf("\n");
                 cs__text_result(sc.res, r, 0, stdout);
+                for (size_t k = 0; k < json_array_size(notes); k++)
+                    printf("  汇总：%s\n", json_string_value(json_object_get(json_array_get(notes, k), "text")));
             }
         }
         if (!strcmp(format, "json")) cs__cli_print_json(all);

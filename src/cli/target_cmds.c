@@ -90,7 +90,7 @@ static int default_files(str_vec *files)
         cs__buf_free(&p);
     }
     closedir(d);
-    qsort(files->items + first, files->n - first, sizeof *files->items, cmp_str);
+    if (files->n > first) qsort(files->items + first, files->n - first, sizeof *files->items, cmp_str);
     int rc = files->n > first ? 0 : EXIT_USAGE;
     if (rc) fprintf(stderr, "citystar: %s 中没有目标文件 / no target files in %s\n", cs__buf_str(&dir), cs__buf_str(&dir));
     cs__buf_free(&dir);
@@ -134,6 +134,8 @@ static int run_target(cs_store *s, const cs__target *t, const cs_plan *plan, con
         code = EXIT_USAGE;
         goto out;
     }
+    /* root's strings last until the next call on the store */
+    const char *root_name = rc == CS_OK ? cs__arena_strdup(&arena, root.name) : NULL;
     if (rc == CS_OK) rc = cs_store_regions(s, t->region, t->level, collect_region, &l, d);
     if (rc == CS_OK) rc = cs__score_store(s, plan, t->region, period, 0, 0, &sc, d);
     if (rc != CS_OK) {
@@ -143,6 +145,7 @@ static int run_target(cs_store *s, const cs__target *t, const cs_plan *plan, con
     scored = 1;
     cs__target_state st;
     cs__target_assess(t, period, plan, sc.res, l.codes.items, l.names.items, l.codes.n, &arena, &st);
+    st.region_name = root_name;
     if (json) {
         json_array_append_new(all, cs__target_to_json(&st));
     } else {

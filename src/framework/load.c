@@ -200,10 +200,38 @@ static double opt_factor(loader *ld, yaml_node_t *map, const char *key)
     return f;
 }
 
+/* An element's rollup: {framework: ID, count: regions|scored|rated, rating: NAME} or
+ * {framework: ID, sum: ELEMENT}. The framework named is resolved when the file is loaded from a
+ * folder (resolve_rollups). */
+static void parse_rollup(loader *ld, yaml_node_t *n, cs__rollup *r)
+{
+    static const char *const keys[] = {"framework", "count", "rating", "sum", "name_contains", NULL};
+    if (!is_map(ld, n, "rollup")) return;
+    check_keys(ld, n, keys, "rollup");
+    r->loc = loc_of(n);
+    r->framework = req_text(ld, n, "framework", "rollup");
+    const char *count = opt_text(ld, n, "count");
+    r->element = opt_text(ld, n, "sum");
+    r->rating = opt_text(ld, n, "rating");
+    r->name_contains = opt_text(ld, n, "name_contains");
+    if (!count == !r->element) {
+        err(ld, n, "rollup 需要 count 或 sum 之一 / rollup needs exactly one of count and sum");
+        return;
+    }
+    if (r->element) r->kind = CS__ROLLUP_SUM;
+    else if (!strcmp(count, "regions")) r->kind = CS__ROLLUP_REGIONS;
+    else if (!strcmp(count, "scored")) r->kind = CS__ROLLUP_SCORED;
+    else if (!strcmp(count, "rated")) r->kind = CS__ROLLUP_RATED;
+    else err(ld, get(ld, n, "count"), "count 应为 regions、scored 或 rated / unknown count '%s'", count);
+    if (r->kind == CS__ROLLUP_RATED && !r->rating) err(ld, n, "count: rated 需要 rating（星级名称）/ count: rated needs a rating");
+    if (r->rating && r->kind != CS__ROLLUP_RATED)
+        err(ld, get(ld, n, "rating"), "rating 只用于 count: rated / rating goes with count: rated only");
+}
+
 static void parse_element(loader *ld, yaml_node_t *n, int indicator, element_vec *out)
 {
     static const char *const keys[] = {"code", "name", "unit", "type", "min", "max", "at_most", "required",
-                                       "yoy_factor", "peer_factor", NULL};
+                                       "yoy_factor", "peer_factor", "rollup", NULL};
     if (!is_map(ld, n, "element")) return;
     check_keys(ld, n, keys, "element");
     cs__element e = {0};
@@ -227,6 +255,8 @@ static void parse_element(loader *ld, yaml_node_t *n, int indicator, element_vec
     e.required = opt_bool(ld, n, "required", -1);
     e.yoy_factor = opt_factor(ld, n, "yoy_factor");
     e.peer_factor = opt_factor(ld, n, "peer_factor");
+    yaml_node_t *ru = get(ld, n, "rollup");
+    if (ru) parse_rollup(ld, ru, &e.rollup);
     if (e.code) cs__vec_push(out, e);
 }
 
@@ -959,7 +989,80 @@ cs_status cs_framework_load_buffer(const char *name, const char *buf, size_t len
     return CS_OK;
 }
 
-cs_status cs_framework_load_file(const char *path, cs_framework **out, cs_diag *diag)
+/* Rank of a region level, province 0 … community 4 (-1 unknown): a roll-up reads a lower level. */
+static int level_rank(const char *level)
+{
+    static const char *const levels[] = {"province", "city", "county", "street", "community"};
+    for (int k = 0; k < 5; k++)
+        if (level && !strcmp(levels[k], level)) return k;
+    return -1;
+}
+
+static cs_status load_file(const char *path, int depth, cs_framework **out, cs_diag *diag);
+
+/* Loads the frameworks fw's roll-ups read, from the folder of fw's file (<id>.yaml), and checks
+ * each roll-up against its source: a lower region level, the star level or element it names.
+ * Reports at the roll-up's place in fw's file; returns the number of errors. */
+static int resolve_rollups(cs_framework *fw, const char *path, int depth, cs_diag *diag)
+{
+    int errors = 0;
+    const char *slash = strrchr(path, '/');
+    for (int i = 0; i < fw->nelements; i++) {
+        cs__rollup *r = &fw->elements[i].rollup;
+        if (r->kind == CS__ROLLUP_NONE) continue;
+        for (int k = 0; k < fw->nrollup_sources && !r->source; k++)
+            if (!strcmp(fw->rollup_sources[k]->id, r->framework)) r->source = fw->rollup_sources[k];
+        if (!r->source) {
+            if (!strcmp(r->framework, fw->id) || strchr(r->framework, '/') || depth >= 3) {
+                cs__diag_add(diag, CS__ERROR, path, r->loc.line, r->loc.col,
+                             "rollup 不能引用框架 '%s'（自身、路径或引用层级过深）/ rollup cannot read framework '%s'", r->framework,
+                             r->framework);
+                errors++;
+                continue;
+            }
+            cs__buf sub = {0};
+            cs__buf_printf(&sub, "%.*s%s.yaml", slash ? (int)(slash - path + 1) : 0, path, r->framework);
+            cs_diag *d = cs_diag_new();
+            cs_framework *src = NULL;
+            if (load_file(cs__buf_str(&sub), depth + 1, &src, d) != CS_OK) {
+                cs__diag_add(diag, CS__ERROR, path, r->loc.line, r->loc.col,
+                             "rollup 引用的框架 '%s' 无法读取（%s）/ the framework rollup reads cannot be loaded", r->framework,
+                             cs__buf_str(&sub));
+                errors++;
+            } else {
+                fw->rollup_sources = cs__xrealloc(fw->rollup_sources, (size_t)(fw->nrollup_sources + 1) * sizeof *fw->rollup_sources);
+                fw->rollup_sources[fw->nrollup_sources++] = src;
+                r->source = src;
+            }
+            cs_diag_free(d);
+            cs__buf_free(&sub);
+            if (!r->source) continue;
+        }
+        const cs_framework *src = r->source;
+        if (level_rank(src->region_level) <= level_rank(fw->region_level)) {
+            cs__diag_add(diag, CS__ERROR, path, r->loc.line, r->loc.col,
+                         "rollup 应读取更低一级的框架：'%s' 评价%s级，本框架评价%s级 / rollup must read a lower level: %s scores %s regions",
+                         src->id, src->region_level, fw->region_level, src->id, src->region_level);
+            errors++;
+        }
+        r->rating_index = r->element_index = -1;
+        for (int k = 0; r->rating && k < src->nratings; k++)
+            if (!strcmp(src->ratings[k].name, r->rating)) r->rating_index = k;
+        if (r->kind == CS__ROLLUP_RATED && r->rating_index < 0) {
+            cs__diag_add(diag, CS__ERROR, path, r->loc.line, r->loc.col, "框架 '%s' 没有星级 '%s' / %s has no star level '%s'", src->id,
+                         r->rating, src->id, r->rating);
+            errors++;
+        }
+        if (r->kind == CS__ROLLUP_SUM && (r->element_index = cs__fw_element_index(src, r->element)) < 0) {
+            cs__diag_add(diag, CS__ERROR, path, r->loc.line, r->loc.col, "框架 '%s' 没有数据项 '%s' / %s has no element '%s'", src->id,
+                         r->element, src->id, r->element);
+            errors++;
+        }
+    }
+    return errors;
+}
+
+static cs_status load_file(const char *path, int depth, cs_framework **out, cs_diag *diag)
 {
     *out = NULL;
     cs__buf b = {0};
@@ -967,12 +1070,24 @@ cs_status cs_framework_load_file(const char *path, cs_framework **out, cs_diag *
     if (rc == CS_OK) rc = cs_framework_load_buffer(path, cs__buf_str(&b), b.len, out, diag);
     else if (rc == CS_EDATA) rc = CS_EFRAMEWORK;
     cs__buf_free(&b);
+    if (rc == CS_OK && resolve_rollups(*out, path, depth, diag)) {
+        cs_framework_free(*out);
+        *out = NULL;
+        rc = CS_EFRAMEWORK;
+    }
     return rc;
+}
+
+cs_status cs_framework_load_file(const char *path, cs_framework **out, cs_diag *diag)
+{
+    return load_file(path, 0, out, diag);
 }
 
 void cs_framework_free(cs_framework *fw)
 {
     if (!fw) return;
+    for (int k = 0; k < fw->nrollup_sources; k++) cs_framework_free(fw->rollup_sources[k]);
+    free(fw->rollup_sources);
     cs__arena_release(&fw->arena);
     free(fw);
 }

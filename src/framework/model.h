@@ -15,6 +15,29 @@ typedef struct {
 
 typedef enum { CS__ELEM_INTEGER, CS__ELEM_REAL, CS__ELEM_BOOLEAN } cs__elem_type;
 
+/* How an element is computed from the regions of the level below (汇总), e.g. a county's number
+ * of smart communities from its communities scored under sd-2019-community. */
+typedef enum {
+    CS__ROLLUP_NONE,      /* reported, not computed */
+    CS__ROLLUP_REGIONS,   /* count: regions — the regions of the source's level below, from the region tree */
+    CS__ROLLUP_SCORED,    /* count: scored — those of them with figures */
+    CS__ROLLUP_RATED,     /* count: rated — those rated `rating` or higher */
+    CS__ROLLUP_SUM        /* sum: ELEMENT — the sum of one of the source's elements */
+} cs__rollup_kind;
+
+typedef struct {
+    cs__rollup_kind kind;
+    const char *framework; /* id of the framework that scores the level below */
+    const char *rating;   /* rated: the lowest star level counted */
+    const char *element;  /* sum: the source's element */
+    const char *name_contains; /* only regions below whose name holds this text (社区, not 村); NULL = all */
+    cs_framework *source; /* that framework, loaded from the same folder and owned by this one;
+                             NULL when this framework was loaded from a buffer (roll-ups are then skipped) */
+    int rating_index;     /* rated: index into source->ratings */
+    int element_index;    /* sum: index into source->elements */
+    cs__loc loc;
+} cs__rollup;
+
 typedef struct {
     const char *code, *name, *unit;
     cs__elem_type type;
@@ -26,6 +49,7 @@ typedef struct {
     int required;         /* must be reported before a submission: 1/0, -1 = the framework's default */
     double yoy_factor;    /* warn when the value changes by more than this factor year on year; 0 = none */
     double peer_factor;   /* warn when the value is this factor away from its peers' median; 0 = none */
+    cs__rollup rollup;    /* computed from the level below when that level has figures; kind NONE = reported */
     cs__loc loc;
 } cs__element;
 
@@ -173,6 +197,8 @@ struct cs_framework {
     cs__rating *ratings;
     int nratings;
     double max_score;     /* computed */
+    cs_framework **rollup_sources; /* frameworks its roll-ups read, owned (freed with it) */
+    int nrollup_sources;
 };
 
 /* Name of a symbol for people (element or measure Chinese name, or 总分). */

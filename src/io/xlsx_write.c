@@ -15,80 +15,14 @@
 
 #include "io.h"
 #include "table.h"
+#include "xlsx_text.h"
 
-#define MAX_CELL_CHARS 32767   /* Excel's limit on the text of one cell */
 #define MAX_SHEET_CHARS 31     /* and on a worksheet name */
 #define MAX_ROWS 1048576
 #define MAX_COLS 16384
 #define MAX_COL_WIDTH 60.0
 
 /* ---- Text ------------------------------------------------------------------------------------ */
-
-/* Decodes the UTF-8 character at *p (which must be valid) and advances *p past it. */
-static uint32_t utf8_next(const char **p)
-{
-    const unsigned char *s = (const unsigned char *)*p;
-    uint32_t c = s[0];
-    int len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
-    if (len > 1) c &= 0xFF >> (len + 1);
-    for (int k = 1; k < len; k++) c = (c << 6) | (s[k] & 0x3F);
-    *p += len;
-    return c;
-}
-
-/* Whether a character takes two columns on screen (CJK, Hangul, full-width forms). */
-static int is_wide(uint32_t c)
-{
-    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-           (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
-}
-
-/* Width of the longest line of s (valid UTF-8) in Excel character columns, CJK counting double. */
-static double display_width(const char *s)
-{
-    double w = 0, line = 0;
-    while (s && *s) {
-        uint32_t c = utf8_next(&s);
-        if (c == '\n') {
-            line = 0;
-            continue;
-        }
-        line += is_wide(c) ? 2 : 1;
-        if (line > w) w = line;
-    }
-    return w;
-}
-
-/* Copies s into b as valid UTF-8 (each invalid byte becomes U+FFFD) of at most max_units UTF-16
- * code units, the way Excel counts length; returns the text, owned by b. */
-static const char *clean_text(cs__buf *b, const char *s, size_t max_units)
-{
-    cs__buf_reset(b);
-    if (!s) return "";
-    size_t n = strlen(s), units = 0;
-    while (n > 0) {
-        size_t ok = cs__utf8_valid_prefix(s, n);
-        const char *p = s, *end = s + ok;
-        while (p < end) {
-            const char *q = p;
-            uint32_t c = utf8_next(&q);
-            size_t u = c >= 0x10000 ? 2 : 1;
-            if (units + u > max_units) return cs__buf_str(b);
-            units += u;
-            cs__buf_appendn(b, p, (size_t)(q - p));
-            p = q;
-        }
-        s += ok, n -= ok;
-        if (n > 0) {
-            if (units + 1 > max_units) break;
-            cs__buf_append(b, "\xEF\xBF\xBD");
-            units++;
-            s++, n--;
-        }
-    }
-    return cs__buf_str(b);
-}
 
 /* Keeps the first error libxlsxwriter reported. */
 static void keep_error(lxw_error *first, lxw_error e)
@@ -101,13 +35,13 @@ static void keep_error(lxw_error *first, lxw_error e)
 static double put_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *fmt,
                        cs__buf *scratch, lxw_error *err)
 {
-    const char *t = clean_text(scratch, text, MAX_CELL_CHARS);
+    const char *t = cs__xlsx_clean_text(scratch, text, CS__XLSX_MAX_CELL_UNITS);
     if (!*t) {
         if (fmt) keep_error(err, worksheet_write_blank(ws, row, col, fmt));
         return 0;
     }
     keep_error(err, worksheet_write_string(ws, row, col, t, fmt));
-    return display_width(t);
+    return cs__xlsx_text_width(t);
 }
 
 /* Width a number takes in a General-formatted cell. */
@@ -120,23 +54,6 @@ static double number_width(double v)
 
 #define LINE_HEIGHT 15.0 /* points per line of the default 11-point font */
 
-/* How many lines text (valid UTF-8) takes wrapped in a column width characters wide. */
-static int wrapped_lines(const char *text, double width)
-{
-    double usable = width > 4 ? width - 2 : 2, line = 0;
-    int lines = 1;
-    while (*text) {
-        uint32_t c = utf8_next(&text);
-        double w = c == '\n' ? 0 : is_wide(c) ? 2 : 1;
-        if (c == '\n' || line + w > usable) {
-            lines++;
-            line = 0;
-        }
-        line += w;
-    }
-    return lines;
-}
-
 /* ---- Sheet names ----------------------------------------------------------------------------- */
 
 /* Appends the first max_units UTF-16 code units' worth of whole characters of s to b. */
@@ -145,7 +62,7 @@ static void append_units(cs__buf *b, const char *s, size_t max_units)
     size_t units = 0;
     while (*s) {
         const char *q = s;
-        uint32_t c = utf8_next(&q);
+        uint32_t c = cs__utf8_next(&q);
         size_t u = c >= 0x10000 ? 2 : 1;
         if (units + u > max_units) break;
         units += u;
@@ -157,7 +74,7 @@ static void append_units(cs__buf *b, const char *s, size_t max_units)
 static size_t count_units(const char *s)
 {
     size_t units = 0;
-    while (*s) units += utf8_next(&s) >= 0x10000 ? 2 : 1;
+    while (*s) units += cs__utf8_next(&s) >= 0x10000 ? 2 : 1;
     return units;
 }
 
@@ -168,7 +85,7 @@ static size_t count_units(const char *s)
 static const char *sheet_name(lxw_workbook *wb, const char *want, cs__buf *out)
 {
     cs__buf base = {0}, tmp = {0};
-    const char *s = clean_text(&tmp, want, MAX_CELL_CHARS);
+    const char *s = cs__xlsx_clean_text(&tmp, want, CS__XLSX_MAX_CELL_UNITS);
     while (*s == '\'') s++;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
@@ -469,10 +386,10 @@ static void validation_build(validation *v, const cs__element *el, const char *r
     }
     /* Excel limits: titles 32 characters, messages 255 */
     cs__buf t2 = {0};
-    clean_text(&t2, cs__buf_str(&tmp), 255);
+    cs__xlsx_clean_text(&t2, cs__buf_str(&tmp), 255);
     cs__buf_reset(&v->input);
     cs__buf_append(&v->input, cs__buf_str(&t2));
-    clean_text(&t2, cs__buf_str(&v->error), 255);
+    cs__xlsx_clean_text(&t2, cs__buf_str(&v->error), 255);
     cs__buf_reset(&v->error);
     cs__buf_append(&v->error, cs__buf_str(&t2));
     cs__buf_free(&t2);
@@ -558,10 +475,10 @@ static void write_department(lxw_worksheet *ws, const layout *L, int s, const fo
     validation v = {0};
 
     /* column widths first, from the header and the texts (the input columns have fixed widths) */
-    for (int c = 0; c < NCOLS; c++) width[c] = display_width(columns[c].title) + 3; /* filter button */
+    for (int c = 0; c < NCOLS; c++) width[c] = cs__xlsx_text_width(columns[c].title) + 3; /* filter button */
     for (size_t r = 0; r < nregions; r++) {
-        double wc = display_width(clean_text(scratch, regions[r].code, MAX_CELL_CHARS));
-        double wn = display_width(clean_text(scratch, regions[r].name, MAX_CELL_CHARS));
+        double wc = cs__xlsx_text_width(cs__xlsx_clean_text(scratch, regions[r].code, CS__XLSX_MAX_CELL_UNITS));
+        double wn = cs__xlsx_text_width(cs__xlsx_clean_text(scratch, regions[r].name, CS__XLSX_MAX_CELL_UNITS));
         if (wc > width[C_REGION_CODE]) width[C_REGION_CODE] = wc;
         if (wn > width[C_REGION]) width[C_REGION] = wn;
     }
@@ -573,7 +490,7 @@ static void write_department(lxw_worksheet *ws, const layout *L, int s, const fo
         const char *texts[] = {period, el->code, el->name, el->unit, type_names[el->type], cs__buf_str(&range),
                                cs__buf_str(&related)};
         for (int c = C_PERIOD; c < C_VALUE; c++) {
-            double w = display_width(clean_text(scratch, texts[c - C_PERIOD], MAX_CELL_CHARS));
+            double w = cs__xlsx_text_width(cs__xlsx_clean_text(scratch, texts[c - C_PERIOD], CS__XLSX_MAX_CELL_UNITS));
             if (w > width[c]) width[c] = w;
         }
     }
@@ -598,7 +515,7 @@ static void write_department(lxw_worksheet *ws, const layout *L, int s, const fo
             int lines = 1;
             for (int c = 0; c < C_VALUE; c++) {
                 put_text(ws, row, (lxw_col_t)c, texts[c], columns[c].wrap ? f->wrap : f->text, scratch, err);
-                int n = columns[c].wrap ? wrapped_lines(cs__buf_str(scratch), width[c]) : 1;
+                int n = columns[c].wrap ? cs__xlsx_wrapped_lines(cs__buf_str(scratch), width[c], 2) : 1;
                 if (n > lines) lines = n;
             }
             lxw_format *input = !strcmp(el->unit, "%") ? f->input_pct : f->input;
@@ -615,7 +532,7 @@ static void write_department(lxw_worksheet *ws, const layout *L, int s, const fo
                 keep_error(err, worksheet_write_blank(ws, row, C_VALUE, input));
             }
             put_text(ws, row, C_NOTE, note, f->input_text, scratch, err);
-            int n = wrapped_lines(cs__buf_str(scratch), width[C_NOTE]);
+            int n = cs__xlsx_wrapped_lines(cs__buf_str(scratch), width[C_NOTE], 2);
             if (n > lines) lines = n;
             /* not every program fits rows to wrapped text on opening: give them their height */
             if (lines > 1) keep_error(err, worksheet_set_row(ws, row, LINE_HEIGHT * lines, NULL));
@@ -647,7 +564,7 @@ static void write_department(lxw_worksheet *ws, const layout *L, int s, const fo
 static void put_para(lxw_worksheet *ws, lxw_row_t row, const char *text, lxw_format *fmt, cs__buf *scratch, lxw_error *err)
 {
     put_text(ws, row, 1, text, fmt, scratch, err);
-    int lines = wrapped_lines(cs__buf_str(scratch), INTRO_WIDTH);
+    int lines = cs__xlsx_wrapped_lines(cs__buf_str(scratch), INTRO_WIDTH, 2);
     if (lines > 1) keep_error(err, worksheet_set_row(ws, row, LINE_HEIGHT * lines, NULL));
 }
 
@@ -660,7 +577,7 @@ static void write_instructions(lxw_worksheet *ws, const layout *L, const formats
     lxw_row_t row = 0;
     double names = 14;
     for (int s = 0; s < L->nsheets; s++)
-        if (display_width(L->sheet[s]) + 2 > names) names = display_width(L->sheet[s]) + 2;
+        if (cs__xlsx_text_width(L->sheet[s]) + 2 > names) names = cs__xlsx_text_width(L->sheet[s]) + 2;
     keep_error(err, worksheet_set_column(ws, 0, 0, names, NULL));
     keep_error(err, worksheet_set_column(ws, 1, 1, INTRO_WIDTH, NULL));
     keep_error(err, worksheet_set_column(ws, 2, 3, 12, NULL));

@@ -2,7 +2,9 @@
  * targets.c — reads target files (YAML, through libyaml) and works out each target's state from
  * the scores of the regions it counts: regions at or above its star level (that rating or a
  * higher one in the framework's order), how many more are needed, and the regions that block it,
- * the cheapest to lift first. Formatting for people and JSON is here too.
+ * the cheapest to lift first, each with what blocks it: points, a rating's extra condition, a veto
+ * (named, with the total it would have without it) or missing data. Formatting for people and JSON
+ * is here too.
  */
 #include <errno.h>
 #include <math.h>
@@ -194,9 +196,66 @@ void cs__targets_free(cs__target_set *t)
 static int cmp_blocking(const void *a, const void *b)
 {
     const cs__target_region *x = a, *y = b;
-    if (x->scored != y->scored) return y->scored - x->scored;
+    int gx = x->blocker == CS__BLOCK_CONDITIONS ? CS__BLOCK_POINTS : (int)x->blocker;
+    int gy = y->blocker == CS__BLOCK_CONDITIONS ? CS__BLOCK_POINTS : (int)y->blocker;
+    if (gx != gy) return gx - gy;
     if (x->scored && x->points_missing != y->points_missing) return x->points_missing < y->points_missing ? -1 : 1;
     return strcmp(x->code, y->code);
+}
+
+/* The rating (1-based, 0 none) total earns for row r: the highest whose line it meets and whose
+ * conditions hold, as the engine rates. */
+static int rating_of(const cs_plan *plan, const cs_results *res, size_t r, double total)
+{
+    const cs_framework *fw = plan->fw;
+    for (int j = fw->nratings - 1; j >= 0; j--) {
+        double c;
+        if (total + 1e-9 < fw->ratings[j].min_total) continue;
+        if (plan->rating_crit_cond[j] >= 0 && (cs__res_get(res, plan->rating_crit_cond[j], r, &c) || c == 0)) continue;
+        return j + 1;
+    }
+    return 0;
+}
+
+/* Fills x's vetoes and its total and rating without them (the penalties applied in order, as the
+ * engine applies them, every veto skipped). */
+static void read_vetoes(const cs__target *t, const cs_plan *plan, const cs_results *res, size_t r, cs__arena *arena,
+                        cs__target_region *x)
+{
+    const cs_framework *fw = t->fw;
+    double total, c, p;
+    cs__res_get(res, plan->total_raw, r, &total);
+    x->vetoes = cs__arena_alloc(arena, sizeof *x->vetoes * (size_t)(fw->nadjustments ? fw->nadjustments : 1));
+    for (int a = 0; a < fw->nadjustments; a++) {
+        const cs__adj_slots *as = &plan->adj[a];
+        int on = as->cond < 0 || (!cs__res_get(res, as->cond, r, &c) && c != 0);
+        if (!on) continue;
+        if (fw->adjustments[a].kind == CS__ADJ_VETO) x->vetoes[x->nvetoes++] = a;
+        else if (as->points >= 0 && !cs__res_get(res, as->points, r, &p)) total = total - p < 0 ? 0 : total - p;
+    }
+    x->total_without_veto = total;
+    x->rating_without_veto = plan->rating >= 0 ? rating_of(plan, res, r, total) : 0;
+}
+
+/* Fills x's unmet rating conditions: of the ratings above x's up to the target's, those whose line
+ * x's total meets but whose extra conditions fail. */
+static void read_unmet(const cs__target *t, const cs_plan *plan, const cs_results *res, size_t r, cs__arena *arena,
+                       cs__target_region *x)
+{
+    const cs_framework *fw = t->fw;
+    int n = 0;
+    for (int j = x->rating; j < t->rating; j++) n += fw->ratings[j].ncriteria;
+    x->unmet = cs__arena_alloc(arena, sizeof *x->unmet * (size_t)(n ? n : 1));
+    for (int j = x->rating; j < t->rating; j++) {
+        const cs__rating *rt = &fw->ratings[j];
+        if (x->total + 1e-9 < rt->min_total || plan->rating_crit_cond[j] < 0) continue;
+        for (int k = 0; k < rt->ncriteria; k++) {
+            double v;
+            int miss = cs__res_get(res, plan->rating_crit[j][k], r, &v);
+            if (!miss && v != 0) continue;
+            x->unmet[x->nunmet++] = (cs__target_unmet){j + 1, &rt->criteria[k], miss != 0};
+        }
+    }
 }
 
 void cs__target_assess(const cs__target *t, const char *period, const cs_plan *plan, const cs_results *res,
@@ -210,7 +269,12 @@ void cs__target_assess(const cs__target *t, const char *period, const cs_plan *p
     out->blocking = cs__arena_alloc(arena, sizeof *out->blocking * (nregions ? nregions : 1));
     double min_total = t->fw->ratings[t->rating - 1].min_total;
     for (size_t i = 0; i < nregions; i++) {
-        cs__target_region x = {cs__arena_strdup(arena, codes[i]), cs__arena_strdup(arena, names[i]), 0, 0, 0, 0, 0};
+        cs__target_region x;
+        memset(&x, 0, sizeof x);
+        x.code = cs__arena_strdup(arena, codes[i]);
+        x.name = cs__arena_strdup(arena, names[i]);
+        x.blocker = CS__BLOCK_MISSING;
+        size_t row = 0;
         for (size_t r = 0; res && r < res->n; r++) {
             if (strcmp(res->regions[r], codes[i])) continue;
             double v;
@@ -223,6 +287,7 @@ void cs__target_assess(const cs__target *t, const char *period, const cs_plan *p
             /* A total read from no figure at all is not a score: 缺数据. */
             if (scored_inds && !cs__res_get(res, plan->total, r, &x.total)) {
                 x.scored = 1;
+                row = r;
                 if (plan->rating >= 0 && !cs__res_get(res, plan->rating, r, &v)) x.rating = (int)v;
             }
             break;
@@ -231,14 +296,44 @@ void cs__target_assess(const cs__target *t, const char *period, const cs_plan *p
             out->reached++;
             continue;
         }
-        if (x.scored) x.points_missing = x.total < min_total ? min_total - x.total : 0;
-        else out->nunscored++;
+        if (!x.scored) {
+            out->nunscored++;
+        } else {
+            read_vetoes(t, plan, res, row, arena, &x);
+            double base = x.nvetoes ? x.total_without_veto : x.total;
+            x.points_missing = base < min_total ? min_total - base : 0;
+            if (x.nvetoes) {
+                x.blocker = CS__BLOCK_VETO;
+            } else if (x.points_missing > 0) {
+                x.blocker = CS__BLOCK_POINTS;
+            } else {
+                x.blocker = CS__BLOCK_CONDITIONS;
+                read_unmet(t, plan, res, row, arena, &x);
+            }
+        }
         out->blocking[out->nblocking++] = x;
     }
     qsort(out->blocking, (size_t)out->nblocking, sizeof *out->blocking, cmp_blocking);
     out->required = (int)ceil(t->share * out->n - 1e-9);
+    if (out->n && out->required < 1) out->required = 1; /* a share above 0 asks for one region at least */
     out->met = out->n > 0 && out->reached >= out->required;
     out->needed = out->reached >= out->required ? 0 : out->required - out->reached;
+    /* the cheapest of those a points or condition question blocks, as many as are still needed */
+    for (int i = 0, marked = 0; i < out->nblocking && marked < out->needed; i++)
+        if (out->blocking[i].blocker == CS__BLOCK_POINTS || out->blocking[i].blocker == CS__BLOCK_CONDITIONS)
+            out->blocking[i].priority = 1, marked++;
+}
+
+void cs__target_keep_blocking(cs__target_state *st, int (*keep)(void *ctx, const char *code), void *ctx, const char *scope,
+                              cs__arena *arena)
+{
+    int k = 0;
+    for (int i = 0; i < st->nblocking; i++) {
+        if (keep(ctx, st->blocking[i].code)) st->blocking[k++] = st->blocking[i];
+        else st->nhidden++;
+    }
+    st->nblocking = k;
+    st->scope = scope ? cs__arena_strdup(arena, scope) : NULL;
 }
 
 /* The regions counted, as people call them (县（市、区）). */
@@ -268,7 +363,6 @@ void cs__target_text(const cs__target_state *st, cs__buf *out)
     if (st->needed) cs__buf_printf(out, "  还需 %d 个达到%s\n", st->needed, rating);
     if (!st->nblocking) return;
     cs__buf_printf(out, "  未达到%s的地区（按差距从小到大）：\n", rating);
-    int scored = 0;
     for (int i = 0; i < st->nblocking; i++) {
         const cs__target_region *x = &st->blocking[i];
         cs__buf_printf(out, "    %s %s  ", x->code, x->name);
@@ -278,21 +372,47 @@ void cs__target_text(const cs__target_state *st, cs__buf *out)
         }
         cs__buf_number(out, x->total, 2);
         cs__buf_printf(out, " 分  %s  ", x->rating ? fw->ratings[x->rating - 1].name : "未达到星级");
-        if (x->points_missing > 0) {
+        if (x->blocker == CS__BLOCK_VETO) {
+            for (int v = 0; v < x->nvetoes; v++) {
+                const cs__adjustment *adj = &fw->adjustments[x->vetoes[v]];
+                cs__buf_printf(out, "%s一票否决", v ? "；" : "");
+                if (adj->code) cs__buf_printf(out, "（%s）", adj->code);
+                if (adj->text) cs__buf_printf(out, "“%s”", adj->text);
+            }
+            cs__buf_append(out, "；不计否决为 ");
+            cs__buf_number(out, x->total_without_veto, 2);
+            cs__buf_printf(out, " 分（%s）", x->rating_without_veto ? fw->ratings[x->rating_without_veto - 1].name : "未达到星级");
+            if (x->points_missing > 0) {
+                cs__buf_append(out, "，仍距 ");
+                cs__buf_number(out, fw->ratings[t->rating - 1].min_total, 2);
+                cs__buf_append(out, " 分差 ");
+                cs__buf_number(out, x->points_missing, 2);
+                cs__buf_append(out, " 分");
+            }
+        } else if (x->blocker == CS__BLOCK_CONDITIONS) {
+            cs__buf_append(out, "总分已够，未满足");
+            for (int u = 0; u < x->nunmet; u++) {
+                const cs__target_unmet *m = &x->unmet[u];
+                cs__buf_printf(out, "%s%s的条件：%s（%s）", u ? "；" : "", fw->ratings[m->rating - 1].name, m->c->text ? m->c->text : m->c->src,
+                               m->missing ? "缺少数据，未能判定" : "未满足");
+            }
+            if (!x->nunmet) cs__buf_printf(out, "%s的其他条件", rating);
+        } else {
             cs__buf_append(out, "距 ");
             cs__buf_number(out, fw->ratings[t->rating - 1].min_total, 2);
             cs__buf_append(out, " 分还差 ");
             cs__buf_number(out, x->points_missing, 2);
             cs__buf_append(out, " 分");
-        } else {
-            cs__buf_printf(out, "总分已够，%s的其他条件未满足", rating);
         }
         if (x->missing_indicators) cs__buf_printf(out, "（另有 %d 项指标缺数据，未计分）", x->missing_indicators);
-        scored++;
-        if (st->needed && scored <= st->needed) cs__buf_append(out, "  ← 优先");
+        if (x->priority) cs__buf_append(out, "  ← 优先");
         cs__buf_append(out, "\n");
     }
+    if (st->nhidden)
+        cs__buf_printf(out, "  （另有 %d 个地区不在 %s 辖区内，未列出）\n", st->nhidden, st->scope ? st->scope : "");
 }
+
+static const char *const blocker_names[] = {"points", "conditions", "veto", "missing_data"};
 
 json_t *cs__target_to_json(const cs__target_state *st)
 {
@@ -303,6 +423,7 @@ json_t *cs__target_to_json(const cs__target_state *st)
     json_object_set_new(o, "source", json_string(t->source));
     json_object_set_new(o, "file", json_string(t->file));
     json_object_set_new(o, "region", json_string(t->region));
+    json_object_set_new(o, "region_name", st->region_name ? json_string(st->region_name) : json_null());
     json_object_set_new(o, "target_period", json_string(t->period));
     json_object_set_new(o, "period", json_string(st->period));
     json_object_set_new(o, "framework", json_string(t->framework));
@@ -327,8 +448,33 @@ json_t *cs__target_to_json(const cs__target_state *st)
         json_object_set_new(r, "rating", x->scored && x->rating ? json_string(t->fw->ratings[x->rating - 1].name) : json_null());
         json_object_set_new(r, "points_missing", x->scored ? json_real(x->points_missing) : json_null());
         json_object_set_new(r, "missing_indicators", json_integer(x->missing_indicators));
+        json_object_set_new(r, "blocker", json_string(blocker_names[x->blocker]));
+        json_object_set_new(r, "priority", json_boolean(x->priority));
+        if (x->blocker == CS__BLOCK_VETO) {
+            json_t *vs = json_array();
+            for (int v = 0; v < x->nvetoes; v++) {
+                const cs__adjustment *adj = &t->fw->adjustments[x->vetoes[v]];
+                json_array_append_new(vs, json_pack("{s:o, s:o}", "code", adj->code ? json_string(adj->code) : json_null(), "text",
+                                                    adj->text ? json_string(adj->text) : json_null()));
+            }
+            json_object_set_new(r, "vetoes", vs);
+            json_object_set_new(r, "total_without_veto", json_real(x->total_without_veto));
+            json_object_set_new(r, "rating_without_veto",
+                                x->rating_without_veto ? json_string(t->fw->ratings[x->rating_without_veto - 1].name) : json_null());
+        }
+        if (x->blocker == CS__BLOCK_CONDITIONS) {
+            json_t *us = json_array();
+            for (int u = 0; u < x->nunmet; u++) {
+                const cs__target_unmet *m = &x->unmet[u];
+                json_array_append_new(us, json_pack("{s:s, s:s, s:s, s:b}", "rating", t->fw->ratings[m->rating - 1].name, "text",
+                                                    m->c->text ? m->c->text : m->c->src, "expr", m->c->src, "missing", m->missing));
+            }
+            json_object_set_new(r, "unmet_conditions", us);
+        }
         json_array_append_new(b, r);
     }
     json_object_set_new(o, "blocking", b);
+    json_object_set_new(o, "blocking_hidden", json_integer(st->nhidden));
+    json_object_set_new(o, "blocking_scope", st->scope ? json_string(st->scope) : json_null());
     return o;
 }

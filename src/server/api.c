@@ -5,6 +5,7 @@
  * Errors are {"error": {"code": stable-code, "message": "中文 / English", "problems": [...]}};
  * lists are {"items": [...], "page": n, "per_page": n, "total": n}.
  */
+#include <dirent.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -16,7 +17,10 @@
 #include "authz.h"
 #include "io/io.h"
 #include "output/output.h"
+#include "planner/compare.h"
 #include "planner/planner.h"
+#include "planner/targets.h"
+#include "report/report.h"
 #include "server.h"
 
 /* ---- Replies ----------------------------------------------------------------------------------- */
@@ -848,6 +852,38 @@ static void h_evidence_get(cs__req *req, cs__resp *resp, const char *id)
     cs_diag_free(d);
 }
 
+/* ---- Downloads ------------------------------------------------------------------------------------ */
+
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* Reads the file at path into the response body; reports to d when it cannot. */
+static cs_status body_from_file(cs__resp *resp, const char *path, cs_diag *d)
+{
+    FILE *f = fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+    cs__buf_reset(&resp->body);
+    while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0) cs__buf_appendn(&resp->body, chunk, n);
+    cs_status rc = CS_OK;
+    if (!f || ferror(f)) {
+        cs__diag_add(d, CS__ERROR, NULL, 0, 0, "无法读取生成的文件 / cannot read the file written");
+        rc = CS_EIO;
+    }
+    if (f) fclose(f);
+    return rc;
+}
+
+/* Marks the response as a download named name (already safe ASCII). */
+static void attach(cs__resp *resp, const char *type, const char *name)
+{
+    cs__buf disp = {0};
+    cs__buf_printf(&disp, "attachment; filename=\"%s\"", name);
+    resp->status = 200;
+    resp->type = type;
+    resp->disposition = cs__xstrdup(cs__buf_str(&disp));
+    cs__buf_free(&disp);
+}
+
 /* ---- The data-entry template ------------------------------------------------------------------- */
 
 /* GET /api/template?framework=&region=&period=: the XLSX data-entry workbook (one sheet per lead
@@ -879,31 +915,16 @@ static void h_template(cs__req *req, cs__resp *resp)
         rc = CS_EIO;
     }
     if (rc == CS_OK) rc = cs__template_write_xlsx(path, fw, refs, nrefs, period, NULL, NULL, d);
-    if (rc == CS_OK) {
-        FILE *f = fopen(path, "rb");
-        char chunk[65536];
-        size_t n;
-        cs__buf_reset(&resp->body);
-        while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0) cs__buf_appendn(&resp->body, chunk, n);
-        if (!f || ferror(f)) {
-            cs__diag_add(d, CS__ERROR, NULL, 0, 0, "无法读取生成的模板 / cannot read the template written");
-            rc = CS_EIO;
-        }
-        if (f) fclose(f);
-    }
+    if (rc == CS_OK) rc = body_from_file(resp, path, d);
     if (rc != CS_OK) fail_diag(resp, rc, d);
     else {
-        resp->status = 200;
-        resp->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
         /* the file is named by framework, region and period, kept to safe ASCII characters */
-        cs__buf name = {0}, disp = {0};
+        cs__buf name = {0};
         cs__buf_printf(&name, "%s-%s-%s.xlsx", fw->id, region, period);
         for (char *p = name.s; *p; p++)
             if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr(".-_", *p))) *p = '_';
-        cs__buf_printf(&disp, "attachment; filename=\"%s\"", name.s);
-        resp->disposition = cs__xstrdup(cs__buf_str(&disp));
+        attach(resp, XLSX_TYPE, name.s);
         cs__buf_free(&name);
-        cs__buf_free(&disp);
     }
     if (fd >= 0) {
         close(fd);
@@ -911,6 +932,70 @@ static void h_template(cs__req *req, cs__resp *resp)
     }
     free(refs);
     cs__arena_release(&arena);
+    cs_diag_free(d);
+}
+
+/* ---- Reports ------------------------------------------------------------------------------------ */
+
+/* GET /api/report?region=&period=[&format=pdf|xlsx|json][&kind=region|summary][&level=][&framework=]
+ * [&target=][&approved_only=1][&live=1]: the assessment report `citystar report` writes, for a
+ * region in the account's subtree (a summary ranks regions below it, so inside the subtree too). */
+static void h_report(cs__req *req, cs__resp *resp)
+{
+    const char *region = cs__req_arg(req, "region"), *period = cs__req_arg(req, "period");
+    const char *format = cs__req_arg(req, "format");
+    if (!format || !*format) format = "pdf";
+    if (!region || !*region || !period || !*period) {
+        fail(resp, 400, "bad_request", "需要 region 和 period 参数 / region and period are required");
+        return;
+    }
+    if (strcmp(format, "pdf") && strcmp(format, "xlsx") && strcmp(format, "json")) {
+        fail(resp, 400, "bad_request", "format 应为 pdf、xlsx 或 json / unknown format '%s'", format);
+        return;
+    }
+    if (!cs__in_scope(req, region)) {
+        forbid(resp, "查看该地区的评估报告 / to read this region's report");
+        return;
+    }
+    const char *approved = cs__req_arg(req, "approved_only"), *live = cs__req_arg(req, "live");
+    const char *fwid = cs__req_arg(req, "framework"), *kind = cs__req_arg(req, "kind"), *level = cs__req_arg(req, "level");
+    const char *target = cs__req_arg(req, "target");
+    cs__report_opts o = {region,
+                         period,
+                         fwid && *fwid ? fwid : NULL,
+                         kind && *kind ? kind : NULL,
+                         level && *level ? level : NULL,
+                         target && *target ? target : NULL,
+                         approved && !strcmp(approved, "1"),
+                         live && !strcmp(live, "1")};
+    json_t *doc = NULL;
+    cs_diag *d = cs_diag_new();
+    cs__buf name = {0};
+    char path[] = "/tmp/citystar-report-XXXXXX";
+    int fd = -1;
+    cs_status rc = cs__report_build(req->store, req->srv->fws, req->srv->nfws, &o, &doc, d);
+    if (rc == CS_OK) cs__report_file_name(doc, format, &name);
+    if (rc == CS_OK && !strcmp(format, "json")) {
+        reply(resp, 200, doc);
+        doc = NULL;
+    } else if (rc == CS_OK && !strcmp(format, "pdf")) {
+        if ((rc = cs__report_pdf(doc, &resp->body, d)) == CS_OK) attach(resp, "application/pdf", name.s);
+    } else if (rc == CS_OK) {
+        if ((fd = mkstemp(path)) < 0) {
+            cs__diag_add(d, CS__ERROR, NULL, 0, 0, "无法创建临时文件 / cannot create a temporary file");
+            rc = CS_EIO;
+        }
+        if (rc == CS_OK) rc = cs__report_xlsx(doc, path, d);
+        if (rc == CS_OK) rc = body_from_file(resp, path, d);
+        if (rc == CS_OK) attach(resp, XLSX_TYPE, name.s);
+    }
+    if (rc != CS_OK) fail_diag(resp, rc, d);
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    json_decref(doc);
+    cs__buf_free(&name);
     cs_diag_free(d);
 }
 
@@ -964,8 +1049,12 @@ static void h_score(cs__req *req, cs__resp *resp)
     /* the result's JSON is made once per data revision and shared */
     const char *result = cs__scores_entry_json(e, (size_t)row);
     cs__buf_reset(&resp->body);
-    cs__buf_printf(&resp->body, "{\"result\":%s,\"rank\":%d,\"peers\":%zu,\"as_of\":%lld,\"data_sha256\":\"%s\"}", result,
-                   e->rank[row], e->npeers, (long long)e->as_of, e->sc.data_sha256);
+    json_t *notes = cs__rollup_notes_json(plan->fw, &e->sc, region, period);
+    char *rollups = json_dumps(notes, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    cs__buf_printf(&resp->body, "{\"result\":%s,\"rank\":%d,\"peers\":%zu,\"as_of\":%lld,\"data_sha256\":\"%s\",\"rollups\":%s}",
+                   result, e->rank[row], e->npeers, (long long)e->as_of, e->sc.data_sha256, rollups);
+    free(rollups);
+    json_decref(notes);
     resp->status = 200;
     resp->type = "application/json";
     cs__score_cache_release(req->srv->cache, e);
@@ -1013,6 +1102,100 @@ static void h_gap(cs__req *req, cs__resp *resp)
 static void h_plan(cs__req *req, cs__resp *resp)
 {
     gap_or_plan(req, resp, 1);
+}
+
+/* Orders plans by their framework's year, then id (oldest first). */
+static int plan_by_year(const void *a, const void *b)
+{
+    const cs_framework *x = (*(const cs_plan *const *)a)->fw, *y = (*(const cs_plan *const *)b)->fw;
+    if (x->year != y->year) return x->year < y->year ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+/* GET /api/compare?region=&period=[&frameworks=a,b]: the region scored under several frameworks
+ * side by side with the indicators that changed meaning (跨框架对比), as `citystar compare`. Without
+ * frameworks: every framework of the region's level that scores points, oldest first. */
+static void h_compare(cs__req *req, cs__resp *resp)
+{
+    const char *region = cs__req_arg(req, "region"), *period = cs__req_arg(req, "period"), *list = cs__req_arg(req, "frameworks");
+    if (!region || !*region || !period || !*period) {
+        fail(resp, 400, "bad_request", "需要 region 和 period 参数 / region and period are required");
+        return;
+    }
+    if (!cs__in_scope(req, region)) {
+        forbid(resp, "查看该地区的评分 / to read this region's scores");
+        return;
+    }
+    cs_diag *d = cs_diag_new();
+    cs_region r;
+    char level[32] = "";
+    cs_status rc = cs_store_region(req->store, region, &r, d);
+    if (rc == CS_OK) snprintf(level, sizeof level, "%s", r.level ? r.level : "");
+    const cs_plan **plans = cs__xcalloc((size_t)req->srv->nfws + 1, sizeof *plans);
+    cs__scores_entry **entries = cs__xcalloc((size_t)req->srv->nfws + 1, sizeof *entries);
+    cs__compare_input *in = cs__xcalloc((size_t)req->srv->nfws + 1, sizeof *in);
+    char *copy = list ? cs__xstrdup(list) : NULL;
+    int n = 0, nentries = 0, ok = 1;
+    if (rc == CS_ENOTFOUND) {
+        fail(resp, 404, "not_found", "没有地区 %s / no region %s", region, region);
+        ok = 0;
+    } else if (rc != CS_OK) {
+        fail_diag(resp, rc, d);
+        ok = 0;
+    } else if (copy && *copy) {
+        for (char *id = copy, *next; id && ok; id = next) {
+            /* one comma-separated id at a time (strtok is not safe across the server's threads) */
+            if ((next = strchr(id, ','))) *next++ = '\0';
+            if (!*id) continue;
+            const cs_plan *p = need_plan(req, resp, id);
+            if (!p) ok = 0;
+            else if (strcmp(p->fw->region_level, level)) {
+                fail(resp, 422, "invalid_data", "框架 %s 评价%s级地区，%s 是%s级 / framework %s scores %s regions; %s is a %s", p->fw->id,
+                     p->fw->region_level, region, level, p->fw->id, p->fw->region_level, region, level);
+                ok = 0;
+            } else {
+                for (int k = 0; k < n && ok; k++)
+                    if (plans[k] == p) {
+                        fail(resp, 400, "bad_request", "框架 %s 重复 / framework %s is named twice", id, id);
+                        ok = 0;
+                    }
+                if (ok && n < req->srv->nfws) plans[n++] = p;
+            }
+        }
+    } else {
+        for (int k = 0; k < req->srv->nfws; k++) {
+            const cs_framework *fw = req->srv->fws[k];
+            if (!strcmp(fw->region_level, level) && fw->scoring != CS__SCORING_MONITOR) plans[n++] = req->srv->plans[k];
+        }
+        qsort(plans, (size_t)n, sizeof *plans, plan_by_year);
+    }
+    if (ok && !n) {
+        fail(resp, 404, "not_found", "没有评价%s级地区并计分的框架 / no framework scores %s regions", level, level);
+        ok = 0;
+    }
+    for (int k = 0; k < n && ok; k++) {
+        int row;
+        cs__scores_entry *e = region_scores(req, resp, plans[k], region, period, 0, &row);
+        if (!e) ok = 0;
+        else {
+            entries[nentries++] = e;
+            in[k] = (cs__compare_input){e->sc.res, (size_t)row};
+        }
+    }
+    cs__compare *cmp = NULL;
+    if (ok && cs__compare_build(in, n, &cmp, d) != CS_OK) fail_diag(resp, CS_EUSAGE, d);
+    else if (ok) {
+        json_t *j = cs__compare_to_json(cmp);
+        json_object_set_new(j, "as_of", json_integer((json_int_t)entries[0]->as_of));
+        reply(resp, 200, j);
+    }
+    cs__compare_free(cmp);
+    for (int k = 0; k < nentries; k++) cs__score_cache_release(req->srv->cache, entries[k]);
+    free(copy);
+    free(in);
+    free(entries);
+    free(plans);
+    cs_diag_free(d);
 }
 
 typedef struct {
@@ -1082,6 +1265,145 @@ static void h_rankings(cs__req *req, cs__resp *resp)
     cs__vec_free(&names.names);
     cs__strmap_free(&names.codes);
     cs__score_cache_release(req->srv->cache, e);
+    cs_diag_free(d);
+}
+
+/* ---- Targets (发展目标) ---------------------------------------------------------------------- */
+
+static const cs_framework *target_framework(void *ctx, const char *id)
+{
+    const cs__req *req = ctx;
+    const cs_plan *p = plan_of(req, id);
+    return p ? p->fw : NULL;
+}
+
+typedef struct {
+    cs__arena *arena;
+    const char *level;
+    CS__VEC(const char *) codes;
+    CS__VEC(const char *) names;
+} target_regions;
+
+static int collect_target_region(void *ctx, const cs_region *r)
+{
+    target_regions *l = ctx;
+    if (strcmp(r->level, l->level)) return 0;
+    const char *code = cs__arena_strdup(l->arena, r->code), *name = cs__arena_strdup(l->arena, r->name);
+    cs__vec_push(&l->codes, code);
+    cs__vec_push(&l->names, name);
+    return 0;
+}
+
+static int target_in_scope(void *ctx, const char *code)
+{
+    return cs__in_scope(ctx, code);
+}
+
+/* Appends target t's state for period to items when the user may see it: t's region inside the
+ * user's subtree, or above it (then the blocking list keeps only regions in the subtree). Returns
+ * the store's status (a target whose region is not in the store is left out). */
+static cs_status add_target(cs__req *req, const cs__target *t, const char *period, json_t *items, cs_diag *d)
+{
+    int inside = cs__in_scope(req, t->region), above = !inside && cs__within(req->store, req->user.region, t->region);
+    if (!inside && !above) return CS_OK;
+    cs_region root;
+    cs_diag *quiet = cs_diag_new();
+    cs_status rc = cs_store_region(req->store, t->region, &root, quiet);
+    cs_diag_free(quiet);
+    if (rc == CS_ENOTFOUND) return CS_OK;
+    const cs_plan *plan = plan_of(req, t->framework);
+    cs__arena arena = {0};
+    target_regions l = {&arena, t->level, {0}, {0}};
+    cs__scores_entry *e = NULL;
+    /* root's strings last until the next call on the store */
+    const char *root_name = rc == CS_OK ? cs__arena_strdup(&arena, root.name) : NULL;
+    if (rc == CS_OK) rc = cs_store_regions(req->store, t->region, t->level, collect_target_region, &l, d);
+    if (rc == CS_OK) rc = cs__score_cache_get(req->srv->cache, req->store, plan, t->region, period, 0, &e, d);
+    if (rc == CS_OK) {
+        cs__target_state st;
+        cs__target_assess(t, period, plan, e->sc.res, l.codes.items, l.names.items, l.codes.n, &arena, &st);
+        st.region_name = root_name;
+        if (above) cs__target_keep_blocking(&st, target_in_scope, req, req->user.region, &arena);
+        json_array_append_new(items, cs__target_to_json(&st));
+    }
+    if (e) cs__score_cache_release(req->srv->cache, e);
+    cs__vec_free(&l.codes);
+    cs__vec_free(&l.names);
+    cs__arena_release(&arena);
+    return rc;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* GET /api/targets?region=&period=&file=: the state of every target (the target files of the
+ * server's targets folder, or the one named file) whose region is inside the user's subtree or
+ * above it, as `citystar targets --format json` gives it; targets above the user list only the
+ * blocking regions inside its subtree. */
+static void h_targets(cs__req *req, cs__resp *resp)
+{
+    const char *region = cs__req_arg(req, "region"), *period = cs__req_arg(req, "period"), *file = cs__req_arg(req, "file");
+    if (period && (strlen(period) != 4 || strspn(period, "0123456789") != 4)) {
+        fail(resp, 400, "bad_request", "period 应为年份（如 2024）/ period must be a year");
+        return;
+    }
+    if (file && (!*file || strspn(file, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(file))) {
+        fail(resp, 400, "bad_request", "file 应为目标文件名（如 jining）/ file must name a target file, e.g. jining");
+        return;
+    }
+    if (region && !cs__in_scope(req, region) && !cs__within(req->store, req->user.region, region)) {
+        forbid(resp, "查看该地区的发展目标 / to read this region's targets");
+        return;
+    }
+    const char *dir = req->srv->cfg.targets_dir ? req->srv->cfg.targets_dir : "targets";
+    CS__VEC(char *) names = {0};
+    DIR *dh = opendir(dir);
+    for (struct dirent *de; dh && (de = readdir(dh));) {
+        size_t len = strlen(de->d_name);
+        if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") || de->d_name[0] == '.') continue;
+        if (file && (len - 5 != strlen(file) || strncmp(de->d_name, file, len - 5))) continue;
+        cs__vec_push(&names, cs__xstrdup(de->d_name));
+    }
+    if (dh) closedir(dh);
+    if (names.n) qsort(names.items, names.n, sizeof *names.items, cmp_name);
+    cs_diag *d = cs_diag_new();
+    json_t *items = json_array();
+    cs_status rc = CS_OK;
+    if (file && !names.n) {
+        fail(resp, 404, "not_found", "没有目标文件 '%s' / no target file '%s'", file, file);
+        goto out;
+    }
+    for (size_t i = 0; i < names.n && rc == CS_OK; i++) {
+        cs__buf path = {0}, text = {0};
+        cs__target_set *set = NULL;
+        cs__buf_printf(&path, "%s/%s", dir, names.items[i]);
+        rc = cs__read_file(cs__buf_str(&path), &text, 4u << 20, d);
+        if (rc == CS_OK) rc = cs__targets_parse(names.items[i], text.s ? text.s : "", text.len, target_framework, req, &set, d);
+        for (int k = 0; rc == CS_OK && k < set->n; k++) {
+            const cs__target *t = &set->items[k];
+            if (region && strcmp(t->region, region)) continue;
+            rc = add_target(req, t, period ? period : t->period, items, d);
+        }
+        cs__targets_free(set);
+        cs__buf_free(&path);
+        cs__buf_free(&text);
+    }
+    if (rc != CS_OK) {
+        /* a broken target file is the server's fault, not the request's */
+        if (rc == CS_EDATA)
+            fail(resp, 500, "internal_error", "服务器的目标文件有误 / a target file of the server has errors: %s",
+                 cs_diag_count(d) ? cs_diag_text(d, 0) : "?");
+        else
+            fail_diag(resp, rc, d);
+        goto out;
+    }
+    reply(resp, 200, json_pack("{s:O, s:I}", "items", items, "total", (json_int_t)json_array_size(items)));
+out:
+    json_decref(items);
+    for (size_t i = 0; i < names.n; i++) free(names.items[i]);
+    cs__vec_free(&names);
     cs_diag_free(d);
 }
 
@@ -1745,6 +2067,7 @@ static const route routes[] = {
     {"POST", "/api/values/submit", 1, h_values_submit, 0},
     {"POST", "/api/imports", 1, h_import, 0},
     {"GET", "/api/template", 1, h_template, 0},
+    {"GET", "/api/report", 1, h_report, 0},
     {"GET", "/api/evidence", 1, h_evidence_list, 0},
     {"POST", "/api/evidence", 1, h_evidence_add, 0},
     {"GET", "/api/evidence/*", 1, h_evidence_get, 1},
@@ -1752,7 +2075,9 @@ static const route routes[] = {
     {"GET", "/api/rankings", 1, h_rankings, 0},
     {"GET", "/api/gap", 1, h_gap, 0},
     {"GET", "/api/plan", 1, h_plan, 0},
+    {"GET", "/api/compare", 1, h_compare, 0},
     {"POST", "/api/whatif", 1, h_whatif, 0},
+    {"GET", "/api/targets", 1, h_targets, 0},
     {"GET", "/api/rounds", 1, h_rounds, 0},
     {"POST", "/api/rounds", 1, h_round_add, 0},
     {"GET", "/api/rounds/*", 1, h_round, 1},

@@ -52,6 +52,7 @@ cs_status cs__server_config_load(cs_server_config *c, const char *path, cs_diag 
         {"port", 'i', offsetof(cs_server_config, port)},
         {"database", 's', offsetof(cs_server_config, database)},
         {"frameworks_dir", 's', offsetof(cs_server_config, frameworks_dir)},
+        {"targets_dir", 's', offsetof(cs_server_config, targets_dir)},
         {"static_dir", 's', offsetof(cs_server_config, static_dir)},
         {"access_log", 's', offsetof(cs_server_config, access_log)},
         {"threads", 'i', offsetof(cs_server_config, threads)},
@@ -108,6 +109,7 @@ void cs__server_config_free(cs_server_config *c)
     free(c->address);
     free(c->database);
     free(c->frameworks_dir);
+    free(c->targets_dir);
     free(c->static_dir);
     free(c->access_log);
     memset(c, 0, sizeof *c);

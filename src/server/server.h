@@ -19,6 +19,7 @@ typedef struct {
     int port;               /* default 8080 */
     char *database;         /* SQLite path or PostgreSQL connection string */
     char *frameworks_dir;
+    char *targets_dir;      /* target files (发展目标) for GET /api/targets */
     char *static_dir;       /* the built web UI (web/dist); may be absent */
     char *access_log;       /* file, or "-" for standard error */
     int threads;            /* worker threads, default 4 */

@@ -87,6 +87,9 @@ cs_status cs__score_store(cs_store *s, const cs_plan *plan, const char *region, 
         cs_value_query q = {root, periods[p], NULL, as_of, 0};
         if ((rc = cs_store_values(s, &q, load_value, &ld, diag)) != CS_OK) goto out;
     }
+    if ((rc = cs__rollup_apply(s, fw, root, &peers, periods, periods[1] ? 2 : 1, as_of, approved_only, out->ds, &ld.hash, out,
+                               diag)) != CS_OK)
+        goto out;
     cs__sha256_final(&ld.hash, out->data_sha256);
     if ((rc = cs_evaluate(plan, out->ds, period, &out->res)) != CS_OK) goto out;
     out->in_scope = cs__xcalloc(out->res->n + 1, 1);
@@ -104,6 +107,7 @@ void cs__store_scores_free(cs__store_scores *sc)
     cs_results_free(sc->res);
     cs_dataset_free(sc->ds);
     free(sc->in_scope);
+    free(sc->rollups);
     memset(sc, 0, sizeof *sc);
 }
 

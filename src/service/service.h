@@ -8,6 +8,8 @@
 #ifndef CS_SERVICE_H
 #define CS_SERVICE_H
 
+#include <jansson.h>
+
 #include "citystar/store.h"
 #include "engine/results.h"
 #include "io/io.h"
@@ -72,13 +74,25 @@ cs_status cs__template_regions(cs_store *s, const char *root, const char *level,
 
 /* ---- Scoring stored data ---------------------------------------------------------------------- */
 
+/* A figure computed from the level below (rollup.c). */
+typedef struct {
+    char region[32], period[16];
+    int element;              /* index into the framework's elements */
+    double value;
+    int scored, regions;      /* regions below with figures; regions of that level in the tree */
+    int had_reported;         /* the region had reported a figure, replaced by the computed one */
+    double reported;
+} cs__rollup_note;
+
 typedef struct {
     cs_dataset *ds;       /* the values read (period and the one before) */
     cs_results *res;      /* every peer scored */
     uint8_t *in_scope;    /* by result row: the region is region or below it */
     size_t nscope;
     int64_t as_of;        /* the revision the data was read at */
-    char data_sha256[65]; /* of the values read, in order */
+    char data_sha256[65]; /* of the values read, in order (and of the figures rolled up) */
+    cs__rollup_note *rollups; /* the figures computed from the level below, in order */
+    size_t nrollups;
 } cs__store_scores;
 
 /* Scores fw for period over the stored data: the peers (for rank functions) are all regions
@@ -88,6 +102,19 @@ typedef struct {
 cs_status cs__score_store(cs_store *s, const cs_plan *plan, const char *region, const char *period, int64_t as_of,
                           int approved_only, cs__store_scores *out, cs_diag *diag);
 void cs__store_scores_free(cs__store_scores *sc);
+
+/* Computes fw's rolled-up elements (framework-format.md, "rollup") for the peers (regions of
+ * fw's level below root) and periods, from the source frameworks' scoring of the regions below
+ * them, and sets them in ds; a peer gets a computed figure only when a region below it has
+ * figures. Each is fed to hash and noted in out->rollups. */
+cs_status cs__rollup_apply(cs_store *s, const cs_framework *fw, const char *root, const cs__strmap *peers,
+                           const char *const *periods, int nperiods, int64_t as_of, int approved_only, cs_dataset *ds,
+                           cs__sha256 *hash, cs__store_scores *out, cs_diag *diag);
+/* A roll-up note for people: 辖区内智慧社区数量 = 3个：由下级汇总（sd-2019-community，4 个社区有数据…）. */
+void cs__rollup_describe(const cs_framework *fw, const cs__rollup_note *n, cs__buf *out);
+/* The roll-up notes of region (and period, NULL = both periods read) as a JSON array of
+ * {element, period, value, scored, regions, reported, text} (a new reference). */
+json_t *cs__rollup_notes_json(const cs_framework *fw, const cs__store_scores *sc, const char *region, const char *period);
 
 /* ---- Assessment rounds ---------------------------------------------------------------------- */
 
@@ -116,6 +143,30 @@ cs_status cs__score_round(cs_store *s, const cs_plan *plan, const cs_assessment 
  * NULL, caller frees) and *total_out (may be NULL). */
 cs_status cs__round_close(cs_store *s, const cs_plan *plan, int64_t id, const char *actor, char **rating_out,
                           double *total_out, cs_diag *diag);
+
+/* ---- Reports ------------------------------------------------------------------------------------ */
+
+/* What a report is about (docs/reports.md). */
+typedef struct {
+    const char *region, *period;
+    const char *framework;    /* NULL: the newest scoring framework of the level (cs__fw_for_level) */
+    const char *kind;         /* "region" or "summary"; NULL: region when a framework scores the region's level */
+    const char *level;        /* summary: the level ranked; NULL: the framework's, or the level just below */
+    const char *target;       /* region: the star level of the upgrade plan; NULL: the next one */
+    int approved_only;        /* read only approved or locked figures */
+    int live;                 /* region: score the current figures even when a closed round exists */
+} cs__report_opts;
+
+/* The newest framework that scores regions of level (not monitor-only); among equal years the
+ * province's (sd-…) first. NULL when none. */
+const cs_framework *cs__fw_for_level(cs_framework *const *fws, int n, const char *level);
+
+/* Builds a report document (src/report/report.h) from the store: a region report — scored from
+ * its newest closed round of the framework when there is one (approved figures with the
+ * reviewers' overrides), else from the current figures — or a summary of the regions of one level
+ * below a province or city. *out (OUT) is a new reference. */
+cs_status cs__report_build(cs_store *s, cs_framework *const *fws, int nfws, const cs__report_opts *o, json_t **out,
+                           cs_diag *diag);
 
 /* ---- Demo data ---------------------------------------------------------------------------------- */
 
