@@ -24,6 +24,7 @@ const routes = [
         component: () => import('./views/Round.vue'),
         meta: { allow: can.rounds },
       },
+      { path: 'targets', name: 'targets', component: () => import('./views/Targets.vue') },
       { path: 'frameworks/:id?', name: 'frameworks', component: () => import('./views/Frameworks.vue') },
       {
         path: 'admin/users',

@@ -9,8 +9,11 @@ import review from './review.js'
 import frameworks from './frameworks.js'
 import publicPage from './public.js'
 import admin from './admin.js'
+import targets from './targets.js'
+import compare from './compare.js'
+import report from './report.js'
 
-const modules = { common, overview, region, entry, review, frameworks, public: publicPage, admin }
+const modules = { common, overview, region, entry, review, frameworks, public: publicPage, admin, targets, compare, report }
 
 function build(lang) {
   const out = {}
