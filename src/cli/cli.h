@@ -13,6 +13,7 @@
 #include "engine/results.h"
 #include "io/io.h"
 #include "output/output.h"
+#include "service/service.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -78,6 +79,25 @@ int cs__cli_cmd_audit(int argc, char **argv);
 int cs__cli_cmd_serve(int argc, char **argv);
 /* template --format xlsx. */
 int cs__cli_template_xlsx(int argc, char **argv);
+/* One framework's scores of one region and period, from a data file (--data) or the store
+ * (plan_cmds.c): the caller sets fw (owned from then on), the rest is filled in. */
+typedef struct {
+    cs_framework *fw;
+    cs_plan *plan;
+    cs_dataset *ds;           /* --data: the file's figures as fw reads them */
+    cs_results *own;          /* --data: the evaluation */
+    cs__store_scores sc;      /* the store: the region's peers scored */
+    int scored;
+    const cs_results *res;
+    size_t row;
+} cs__cli_region_scores;
+
+/* Scores x->fw for region and period, from data (a CSV file) when given, else from the store s;
+ * prints problems and returns an exit code. *no_row (OUT) is set when the scoring worked but the
+ * region has no figures under fw. */
+int cs__cli_region_score(cs__cli_region_scores *x, cs_store *s, const char *data, const char *region, const char *period,
+                         int *no_row);
+void cs__cli_region_scores_free(cs__cli_region_scores *x);
 /* Gap analysis and upgrade planning of one region (plan_cmds.c). */
 int cs__cli_cmd_gap(int argc, char **argv);
 int cs__cli_cmd_plan(int argc, char **argv);

@@ -12,28 +12,14 @@
 #include "service/service.h"
 
 /* One framework of the comparison, scored. */
-typedef struct {
-    cs_framework *fw;
-    cs_plan *plan;
-    cs_dataset *ds;           /* --data: the file's figures as this framework reads them */
-    cs_results *own;          /* --data: the evaluation */
-    cs__store_scores sc;      /* the store */
-    int scored;
-    const cs_results *res;
-    size_t row;
-} scored_fw;
+typedef cs__cli_region_scores scored_fw;
 
 typedef CS__VEC(scored_fw) scored_vec;
 
 static void scored_free(scored_vec *v)
 {
     for (size_t k = 0; k < v->n; k++) {
-        scored_fw *x = &v->items[k];
-        cs_results_free(x->own);
-        cs_dataset_free(x->ds);
-        if (x->scored) cs__store_scores_free(&x->sc);
-        cs_plan_free(x->plan);
-        cs_framework_free(x->fw);
+        cs__cli_region_scores_free(&v->items[k]);
     }
     cs__vec_free(v);
 }
@@ -113,48 +99,15 @@ static int load_frameworks(const char *list, const char *level, const char *regi
     return EXIT_OK;
 }
 
-/* Finds region in res; returns 0 when it is not there. */
-static int find_row(const cs_results *res, const char *region, size_t *row)
-{
-    for (size_t r = 0; r < res->n; r++)
-        if (!strcmp(res->regions[r], region)) {
-            *row = r;
-            return 1;
-        }
-    return 0;
-}
-
 /* Scores x for region and period from the data file or the store; returns an exit code. */
 static int score_one(scored_fw *x, cs_store *s, const char *data, const char *region, const char *period)
 {
-    cs_plan_compile(x->fw, &x->plan, NULL);
-    cs_diag *d = cs_diag_new();
-    if (data) {
-        x->ds = cs_dataset_new();
-        size_t ignored = 0;
-        cs_status rc = cs__read_data_csv(data, x->fw, 0, x->ds, d, &ignored);
-        cs_diag_print(d, stderr);
-        cs_diag_free(d);
-        if (rc != CS_OK) {
-            fprintf(stderr, "citystar: %s 未导入任何数据 / nothing was read from %s\n", data, data);
-            return EXIT_INPUT;
-        }
-        cs_evaluate(x->plan, x->ds, period, &x->own);
-        x->res = x->own;
-    } else {
-        cs_status rc = cs__score_store(s, x->plan, region, period, 0, 0, &x->sc, d);
-        cs_diag_print(d, stderr);
-        cs_diag_free(d);
-        if (rc != CS_OK) return rc == CS_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
-        x->scored = 1;
-        x->res = x->sc.res;
-    }
-    if (!find_row(x->res, region, &x->row)) {
+    int no_row;
+    int rc = cs__cli_region_score(x, s, data, region, period, &no_row);
+    if (no_row)
         fprintf(stderr, "citystar: 地区 %s 在 %s 年度没有 %s 的数据 / no data for region %s in period %s under %s\n", region, period,
                 x->fw->id, region, period, x->fw->id);
-        return EXIT_INPUT;
-    }
-    return EXIT_OK;
+    return rc;
 }
 
 int cs__cli_cmd_compare(int argc, char **argv)

@@ -12,25 +12,14 @@
 
 /* The scores a command works on: one region of a framework for one period. */
 typedef struct {
-    cs_framework *fw;
-    cs_plan *plan;
-    cs_dataset *ds;           /* --data: the file's figures */
-    cs_results *own;          /* --data: the evaluation */
+    cs__cli_region_scores rs;
     cs_store *s;
-    cs__store_scores sc;      /* the store: the scoring of the region's peers */
-    int scored;
-    const cs_results *res;
-    size_t row;
 } region_scores;
 
 static void region_scores_free(region_scores *x)
 {
-    cs_results_free(x->own);
-    cs_dataset_free(x->ds);
-    if (x->scored) cs__store_scores_free(&x->sc);
+    cs__cli_region_scores_free(&x->rs);
     cs_store_close(x->s);
-    cs_plan_free(x->plan);
-    cs_framework_free(x->fw);
 }
 
 /* Finds region in res; returns 0 when it is not there. */
@@ -42,6 +31,49 @@ static int find_row(const cs_results *res, const char *region, size_t *row)
             return 1;
         }
     return 0;
+}
+
+int cs__cli_region_score(cs__cli_region_scores *x, cs_store *s, const char *data, const char *region, const char *period,
+                         int *no_row)
+{
+    *no_row = 0;
+    cs_plan_compile(x->fw, &x->plan, NULL);
+    cs_diag *d = cs_diag_new();
+    if (data) {
+        x->ds = cs_dataset_new();
+        size_t ignored = 0;
+        cs_status rc = cs__read_data_csv(data, x->fw, 0, x->ds, d, &ignored);
+        cs_diag_print(d, stderr);
+        cs_diag_free(d);
+        if (rc != CS_OK) {
+            fprintf(stderr, "citystar: %s 未导入任何数据 / nothing was read from %s\n", data, data);
+            return EXIT_INPUT;
+        }
+        cs_evaluate(x->plan, x->ds, period, &x->own);
+        x->res = x->own;
+    } else {
+        cs_status rc = cs__score_store(s, x->plan, region, period, 0, 0, &x->sc, d);
+        cs_diag_print(d, stderr);
+        cs_diag_free(d);
+        if (rc != CS_OK) return rc == CS_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
+        x->scored = 1;
+        x->res = x->sc.res;
+    }
+    if (!find_row(x->res, region, &x->row)) {
+        *no_row = 1;
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+void cs__cli_region_scores_free(cs__cli_region_scores *x)
+{
+    cs_results_free(x->own);
+    cs_dataset_free(x->ds);
+    if (x->scored) cs__store_scores_free(&x->sc);
+    cs_plan_free(x->plan);
+    cs_framework_free(x->fw);
+    memset(x, 0, sizeof *x);
 }
 
 /* The Chinese name of a region level (county → 县). */
@@ -58,46 +90,21 @@ static int load_region(region_scores *x, const option *opts)
 {
     memset(x, 0, sizeof *x);
     const char *region = cs__cli_opt(opts, "region"), *period = cs__cli_opt(opts, "period"), *data = cs__cli_opt(opts, "data");
-    if (!(x->fw = cs__cli_load_framework(cs__cli_opt(opts, "framework")))) return EXIT_INPUT;
-    cs_plan_compile(x->fw, &x->plan, NULL);
-    cs_diag *d = cs_diag_new();
-    if (data) {
-        x->ds = cs_dataset_new();
-        size_t ignored = 0;
-        cs_status rc = cs__read_data_csv(data, x->fw, 0, x->ds, d, &ignored);
-        cs_diag_print(d, stderr);
-        cs_diag_free(d);
-        if (rc != CS_OK) {
-            fprintf(stderr, "citystar: %s 未导入任何数据 / nothing was read from %s\n", data, data);
-            return EXIT_INPUT;
-        }
-        cs_evaluate(x->plan, x->ds, period, &x->own);
-        x->res = x->own;
-        if (!find_row(x->res, region, &x->row)) {
-            fprintf(stderr, "citystar: 数据中没有地区 %s 年度 %s 的记录 / no data for region %s in period %s\n", region, period, region, period);
-            return EXIT_INPUT;
-        }
-        return EXIT_OK;
-    }
-    if (!(x->s = cs__cli_open_store(1))) {
-        cs_diag_free(d);
-        return EXIT_INPUT;
-    }
-    cs_status rc = cs__score_store(x->s, x->plan, region, period, 0, 0, &x->sc, d);
-    cs_diag_print(d, stderr);
-    cs_diag_free(d);
-    if (rc != CS_OK) return rc == CS_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
-    x->scored = 1;
-    x->res = x->sc.res;
-    fprintf(stderr, "citystar: 按修订号 %lld 的数据分析（数据指纹 %.16s…）/ analysed the data as of revision %lld\n", (long long)x->sc.as_of,
-            x->sc.data_sha256, (long long)x->sc.as_of);
-    if (!find_row(x->res, region, &x->row)) {
-        const char *lv = x->fw->region_level;
+    if (!(x->rs.fw = cs__cli_load_framework(cs__cli_opt(opts, "framework")))) return EXIT_INPUT;
+    if (!data && !(x->s = cs__cli_open_store(1))) return EXIT_INPUT;
+    int no_row;
+    int rc = cs__cli_region_score(&x->rs, x->s, data, region, period, &no_row);
+    if (x->rs.scored)
+        fprintf(stderr, "citystar: 按修订号 %lld 的数据分析（数据指纹 %.16s…）/ analysed the data as of revision %lld\n",
+                (long long)x->rs.sc.as_of, x->rs.sc.data_sha256, (long long)x->rs.sc.as_of);
+    if (no_row && data) {
+        fprintf(stderr, "citystar: 数据中没有地区 %s 年度 %s 的记录 / no data for region %s in period %s\n", region, period, region, period);
+    } else if (no_row) {
+        const char *lv = x->rs.fw->region_level;
         fprintf(stderr, "citystar: %s 没有 %s 年度的%s级数据：查缺补漏与升级规划针对单个%s级地区 / no %s-level data for %s in %s: gap and plan work on one %s region\n",
                 region, period, level_name(lv), level_name(lv), lv, region, period, lv);
-        return EXIT_INPUT;
     }
-    return EXIT_OK;
+    return rc;
 }
 
 /* Parses the options shared by gap and plan; returns 0 or an exit code. */
@@ -128,7 +135,7 @@ int cs__cli_cmd_gap(int argc, char **argv)
     cs_diag *d = cs_diag_new();
     cs__planner_opts po = {cs__cli_opt(opts, "target"), NULL, 0, d};
     cs__gap *g = NULL;
-    if (cs__gap_analyse(x.plan, x.res, x.row, &po, &g, d) != CS_OK) {
+    if (cs__gap_analyse(x.rs.plan, x.rs.res, x.rs.row, &po, &g, d) != CS_OK) {
         rc = EXIT_USAGE;
     } else if (!strcmp(cs__cli_opt(opts, "format"), "json")) {
         json_t *j = cs__gap_to_json(g);
@@ -172,7 +179,7 @@ int cs__cli_cmd_plan(int argc, char **argv)
     region_scores x;
     rc = load_region(&x, opts);
     cs__costs *costs = NULL;
-    if (!rc && cs__cli_opt(opts, "costs")) rc = load_costs(cs__cli_opt(opts, "costs"), x.fw, &costs);
+    if (!rc && cs__cli_opt(opts, "costs")) rc = load_costs(cs__cli_opt(opts, "costs"), x.rs.fw, &costs);
     if (rc) {
         region_scores_free(&x);
         return rc;
@@ -180,7 +187,7 @@ int cs__cli_cmd_plan(int argc, char **argv)
     cs_diag *d = cs_diag_new();
     cs__planner_opts po = {cs__cli_opt(opts, "target"), costs, 0, d};
     cs__upgrade *u = NULL;
-    if (cs__upgrade_find(x.plan, x.res, x.row, &po, &u, d) != CS_OK) {
+    if (cs__upgrade_find(x.rs.plan, x.rs.res, x.rs.row, &po, &u, d) != CS_OK) {
         rc = EXIT_USAGE;
     } else {
         if (!strcmp(cs__cli_opt(opts, "format"), "json")) {
