@@ -7,7 +7,29 @@
 #ifndef CS_PLAN_H
 #define CS_PLAN_H
 
+#include <math.h>
+
 #include "framework/model.h"
+
+/* The engine's arithmetic that anything re-judging its figures (the planner) must share. */
+
+/* Tolerance of comparisons: 1e-12 relative to the larger operand (at least 1e-12 absolute). Reported
+ * figures carry at most a few decimals, so no two distinct figures are this close. */
+static inline double cs__cmp_tol(double a, double b)
+{
+    double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+    return 1e-12 * (m > 1 ? m : 1);
+}
+
+/* round(v, digits): half away from zero on the decimal value, as people do by hand. */
+static inline double cs__round_to(double v, int digits)
+{
+    double f = pow(10.0, digits);
+    double x = v * f;
+    double r = round(x);
+    if (fabs(x - r) > 0.5 - 1e-9 && fabs(x - r) < 0.5 + 1e-9) r = x > 0 ? ceil(x) : floor(x);
+    return r / f;
+}
 
 /* Why a value is missing; 0 means present. */
 #define CS__MISSING_TABLE(X)                                                                 \

@@ -29,24 +29,6 @@ const char *cs__opcode_name(int op)
     return t[op];
 }
 
-static double round_to(double v, int digits)
-{
-    double f = pow(10.0, digits);
-    /* round half away from zero on the decimal value, as people do by hand */
-    double x = v * f;
-    double r = round(x);
-    if (fabs(x - r) > 0.5 - 1e-9 && fabs(x - r) < 0.5 + 1e-9) r = x > 0 ? ceil(x) : floor(x);
-    return r / f;
-}
-
-/* Tolerance of comparisons: 1e-12 relative to the larger operand (at least 1e-12 absolute). Reported
- * figures carry at most a few decimals, so no two distinct figures are this close. */
-static inline double TOL(double a, double b)
-{
-    double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
-    return 1e-12 * (m > 1 ? m : 1);
-}
-
 #define LOOP for (size_t i = 0; i < len; i++)
 #define STRICT1 LOOP if (am[i]) { dm[i] = am[i]; dv[i] = 0; } else
 #define STRICT2 LOOP if (am[i] || bm[i]) { dm[i] = am[i] ? am[i] : bm[i]; dv[i] = 0; } else
@@ -92,7 +74,7 @@ void cs__vm_run(const cs_plan *plan, const cs__insn *code, int ncode, double *sl
                 else { dv[i] = sqrt(av[i]); dm[i] = 0; }
             }
             break;
-        case CS__I_ROUND: STRICT1 { dv[i] = round_to(av[i], (int)k); dm[i] = 0; } break;
+        case CS__I_ROUND: STRICT1 { dv[i] = cs__round_to(av[i], (int)k); dm[i] = 0; } break;
         case CS__I_CLAMP: {
             const double *cv = RV(in->c);
             const uint8_t *cm = RM(in->c);
@@ -108,12 +90,12 @@ void cs__vm_run(const cs_plan *plan, const cs__insn *code, int ncode, double *sl
         case CS__I_CLAMPK: STRICT1 { double x = av[i] < k ? k : av[i]; dv[i] = x > k2 ? k2 : x; dm[i] = 0; } break;
         /* comparisons treat numbers within TOL (relative) as equal, so that a rate computed as
          * (70% + 70% + 70%) / 3 = 0.6999999999999998 meets "达到70%" as it does by hand */
-        case CS__I_LT: STRICT2 { dv[i] = av[i] < bv[i] - TOL(av[i], bv[i]); dm[i] = 0; } break;
-        case CS__I_LE: STRICT2 { dv[i] = av[i] <= bv[i] + TOL(av[i], bv[i]); dm[i] = 0; } break;
-        case CS__I_GT: STRICT2 { dv[i] = av[i] > bv[i] + TOL(av[i], bv[i]); dm[i] = 0; } break;
-        case CS__I_GE: STRICT2 { dv[i] = av[i] >= bv[i] - TOL(av[i], bv[i]); dm[i] = 0; } break;
-        case CS__I_EQ: STRICT2 { dv[i] = fabs(av[i] - bv[i]) <= TOL(av[i], bv[i]); dm[i] = 0; } break;
-        case CS__I_NE: STRICT2 { dv[i] = fabs(av[i] - bv[i]) > TOL(av[i], bv[i]); dm[i] = 0; } break;
+        case CS__I_LT: STRICT2 { dv[i] = av[i] < bv[i] - cs__cmp_tol(av[i], bv[i]); dm[i] = 0; } break;
+        case CS__I_LE: STRICT2 { dv[i] = av[i] <= bv[i] + cs__cmp_tol(av[i], bv[i]); dm[i] = 0; } break;
+        case CS__I_GT: STRICT2 { dv[i] = av[i] > bv[i] + cs__cmp_tol(av[i], bv[i]); dm[i] = 0; } break;
+        case CS__I_GE: STRICT2 { dv[i] = av[i] >= bv[i] - cs__cmp_tol(av[i], bv[i]); dm[i] = 0; } break;
+        case CS__I_EQ: STRICT2 { dv[i] = fabs(av[i] - bv[i]) <= cs__cmp_tol(av[i], bv[i]); dm[i] = 0; } break;
+        case CS__I_NE: STRICT2 { dv[i] = fabs(av[i] - bv[i]) > cs__cmp_tol(av[i], bv[i]); dm[i] = 0; } break;
         case CS__I_AND:
             LOOP {
                 int af = !am[i] && av[i] == 0, bf = !bm[i] && bv[i] == 0;

@@ -37,7 +37,7 @@ static json_t *group_path(const cs_framework *fw, int g)
 }
 
 /* An adjustment as declared: code, kind, printed text, amount. */
-static json_t *adjustment_json(const cs__adjustment *adj)
+json_t *cs__json_adjustment(const cs__adjustment *adj)
 {
     json_t *j = json_object();
     if (adj->code) json_object_set_new(j, "code", json_string(adj->code));
@@ -132,7 +132,7 @@ json_t *cs__json_result(const cs_results *res, size_t r)
     json_object_set_new(o, "missing_indicators", missing);
     json_t *adjs = json_array();
     for (int a = 0; a < fw->nadjustments; a++) {
-        json_t *j = adjustment_json(&fw->adjustments[a]);
+        json_t *j = cs__json_adjustment(&fw->adjustments[a]);
         double c;
         int m = cs__res_get(res, plan->adj[a].cond, r, &c);
         json_object_set_new(j, "applied", m ? json_null() : json_boolean(c != 0));
@@ -252,7 +252,7 @@ json_t *cs__json_framework(const cs_framework *fw)
     json_object_set_new(o, "elements", elems);
     json_t *as = json_array();
     for (int a = 0; a < fw->nadjustments; a++) {
-        json_array_append_new(as, adjustment_json(&fw->adjustments[a]));
+        json_array_append_new(as, cs__json_adjustment(&fw->adjustments[a]));
     }
     json_object_set_new(o, "adjustments", as);
     json_t *rs = json_array();

@@ -11,6 +11,8 @@
 
 /* One region's result as a JSON object (caller owns the reference). */
 json_t *cs__json_result(const cs_results *res, size_t r);
+/* An adjustment (penalty or veto) as printed: code, kind, text, points (caller owns the reference). */
+json_t *cs__json_adjustment(const cs__adjustment *adj);
 /* A framework's structure as a JSON object (caller owns the reference). */
 json_t *cs__json_framework(const cs_framework *fw);
 /* One region's result as text, with each indicator's explanation when explain is set. */

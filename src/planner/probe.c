@@ -189,23 +189,6 @@ int cs__probe_expr_ranks(cs__probe *p, const cs__node *n)
 
 /* ---- Reading an expression over the engine's slots ---------------------------------------- */
 
-/* The engine's tolerance of comparisons (vm.c): 1e-12 relative to the larger operand. */
-static double tol(double a, double b)
-{
-    double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
-    return 1e-12 * (m > 1 ? m : 1);
-}
-
-/* Round half away from zero on the decimal value, as the engine does. */
-static double round_to(double v, int digits)
-{
-    double f = pow(10.0, digits);
-    double x = v * f;
-    double r = round(x);
-    if (fabs(x - r) > 0.5 - 1e-9 && fabs(x - r) < 0.5 + 1e-9) r = x > 0 ? ceil(x) : floor(x);
-    return r / f;
-}
-
 /* The column slot the engine computed a rank function of a symbol into, or -1. */
 static int rank_slot(const cs_plan *plan, const cs__node *n)
 {
@@ -303,12 +286,12 @@ int cs__probe_node(const cs__probe *p, const cs_results *res, size_t row, const 
             if (b == 0) return CS__MISS_DIV_ZERO;
             *v = a / b;
             return 0;
-        case CS__OP_LT: *v = a < b - tol(a, b); return 0;
-        case CS__OP_LE: *v = a <= b + tol(a, b); return 0;
-        case CS__OP_GT: *v = a > b + tol(a, b); return 0;
-        case CS__OP_GE: *v = a >= b - tol(a, b); return 0;
-        case CS__OP_EQ: *v = fabs(a - b) <= tol(a, b); return 0;
-        case CS__OP_NE: *v = fabs(a - b) > tol(a, b); return 0;
+        case CS__OP_LT: *v = a < b - cs__cmp_tol(a, b); return 0;
+        case CS__OP_LE: *v = a <= b + cs__cmp_tol(a, b); return 0;
+        case CS__OP_GT: *v = a > b + cs__cmp_tol(a, b); return 0;
+        case CS__OP_GE: *v = a >= b - cs__cmp_tol(a, b); return 0;
+        case CS__OP_EQ: *v = fabs(a - b) <= cs__cmp_tol(a, b); return 0;
+        case CS__OP_NE: *v = fabs(a - b) > cs__cmp_tol(a, b); return 0;
         default: return CS__MISS_INVALID;
         }
     case CS__N_CALL:
@@ -380,7 +363,7 @@ int cs__probe_node(const cs__probe *p, const cs_results *res, size_t row, const 
     case CS__FN_ROUND:
         am = cs__probe_node(p, res, row, n->args[0], &a);
         if (am) return am;
-        *v = round_to(a, n->nargs > 1 ? (int)n->args[1]->num : 0);
+        *v = cs__round_to(a, n->nargs > 1 ? (int)n->args[1]->num : 0);
         return 0;
     case CS__FN_IS_MISSING:
         am = cs__probe_node(p, res, row, n->args[0], &a);
@@ -416,7 +399,7 @@ int cs__probe_node(const cs__probe *p, const cs_results *res, size_t row, const 
         if (src < 0) return 0;
         am = cs__res_get(res, src, row, &a);
         if (am) return am;
-        *v = a > tol(a, 0);
+        *v = a > cs__cmp_tol(a, 0);
         return 0;
     }
     default:
@@ -560,9 +543,9 @@ static int search_element(cs__probe *p, const cs__pred *pred, const cs__change_v
     if (!integer) {
         /* onto the grid of the step, in the direction of the change, when that still holds */
         double g = dir > 0 ? ceil(v / unit - 1e-6) * unit : floor(v / unit + 1e-6) * unit;
-        g = round_to(g, 12);
+        g = cs__round_to(g, 12);
         if (g >= lo && g <= hi && g != v && try_value(p, pred, work, e, g)) v = g;
-        else v = round_to(v, 12);
+        else v = cs__round_to(v, 12);
     }
     *to = v;
     return 1;

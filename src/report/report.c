@@ -75,9 +75,10 @@ static json_t *groups_json(const cs_results *res, size_t r)
             else points += p;
         }
         if (!n) continue; /* a group holding only penalties and vetoes (市民体验) */
-        json_array_append_new(out, json_pack("{s:s, s:s, s:f, s:f, s:i, s:i}", "code", fw->groups[g].code, "name",
-                                             fw->groups[g].name, "points", points, "max_points", max, "indicators", n,
-                                             "missing", missing));
+        /* points of the indicators scored; null (缺数据) when none could be */
+        json_array_append_new(out, json_pack("{s:s, s:s, s:o, s:f, s:i, s:i}", "code", fw->groups[g].code, "name",
+                                             fw->groups[g].name, "points", missing == n ? json_null() : json_real(points),
+                                             "max_points", max, "indicators", n, "missing", missing));
     }
     return out;
 }
@@ -336,30 +337,32 @@ json_t *cs__report_summary(const cs__report_summary_in *in)
         /* equal totals share a rank (1, 2, 2, 4) */
         size_t rank = k + 1;
         while (rank > 1 && !rk[k].missing && !rk[rank - 2].missing && rk[rank - 2].total == rk[k].total) rank--;
-        json_t *scores = cs__json_result(in->res, r);
         json_t *gpoints = groups_json(in->res, r);
         const char *rating = cs_results_rating(in->res, r);
         int at = fw->nratings + (rk[k].missing ? 1 : 0);
         for (int q = 0; rating && q < fw->nratings; q++)
             if (!strcmp(fw->ratings[q].name, rating)) at = q;
         count[at]++;
-        json_t *row = json_pack("{s:o, s:s, s:o, s:o, s:o, s:O, s:O, s:o}", "rank", rk[k].missing ? json_null() : json_integer((json_int_t)rank),
+        /* indicators without points (缺数据), and the penalties and vetoes applied */
+        json_t *missing = json_array(), *applied = json_array();
+        for (int i = 0; i < fw->nindicators; i++) {
+            double p;
+            if (cs__res_points(in->res, r, i, &p) > 0) json_array_append_new(missing, json_string(fw->indicators[i].code));
+        }
+        for (int a = 0; a < fw->nadjustments; a++) {
+            double c;
+            if (!cs__res_get(in->res, plan->adj[a].cond, r, &c) && c != 0)
+                json_array_append_new(applied, cs__json_adjustment(&fw->adjustments[a]));
+        }
+        json_t *row = json_pack("{s:o, s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o}", "rank", rk[k].missing ? json_null() : json_integer((json_int_t)rank),
                                 "code", in->res->regions[r], "name", str_or_null(rk[k].row->name), "total",
                                 num_or_null(rk[k].missing, rk[k].total), "rating", str_or_null(rating), "complete",
-                                json_object_get(scores, "complete"), "missing_indicators",
-                                json_object_get(scores, "missing_indicators"), "groups", gpoints);
+                                json_array_size(missing) == 0, "missing_indicators", missing, "groups", gpoints,
+                                "adjustments_applied", applied);
         double prev = rk[k].row->previous;
         json_object_set_new(row, "previous", isnan(prev) ? json_null() : json_real(prev));
         json_object_set_new(row, "previous_rating", str_or_null(rk[k].row->previous_rating));
         json_object_set_new(row, "change", isnan(prev) || rk[k].missing ? json_null() : json_real(rk[k].total - prev));
-        json_t *vetoes = json_array();
-        json_t *adjs = json_object_get(scores, "adjustments");
-        for (size_t a = 0; a < json_array_size(adjs); a++) {
-            json_t *adj = json_array_get(adjs, a);
-            if (json_is_true(json_object_get(adj, "applied"))) json_array_append(vetoes, adj);
-        }
-        json_object_set_new(row, "adjustments_applied", vetoes);
-        json_decref(scores);
         json_array_append_new(rows, row);
         if (!rk[k].missing) {
             sum += rk[k].total;

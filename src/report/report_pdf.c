@@ -147,16 +147,6 @@ static int rating_marks(render *r, cs__pdf_mark *marks)
     return n;
 }
 
-/* A group's points, or 缺数据 when none of its indicators could be scored. */
-static const char *group_points(render *r, const json_t *g)
-{
-    const json_t *miss = json_object_get(g, "missing"), *n = json_object_get(g, "indicators");
-    if (json_is_integer(miss) && json_is_integer(n) && json_integer_value(miss) > 0 &&
-        json_integer_value(miss) == json_integer_value(n))
-        return "缺数据";
-    return num(r, json_object_get(g, "points"));
-}
-
 /* ---- Shared pieces ----------------------------------------------------------------------------- */
 
 /* A row of key figures in boxes: big numbers over small labels. */
@@ -370,7 +360,7 @@ static void region_groups(render *r)
         {
             const json_t *pts = json_object_get(g, "points"), *max = json_object_get(g, "max_points");
             bars[i].label = or_dash(str(g, "name"));
-            bars[i].missing = !strcmp(group_points(r, g), "缺数据");
+            bars[i].missing = !strcmp(num(r, json_object_get(g, "points")), "缺数据");
             bars[i].value = json_number_value(pts);
             bars[i].max = json_number_value(max);
             bars[i].text = bars[i].missing ? cs__arena_printf(&r->a, "缺数据 / %s 分", num(r, max))
@@ -388,7 +378,7 @@ static void region_groups(render *r)
         {
             const char *cells[] = {cs__arena_printf(&r->a, "%s %s", or_dash(str(g, "code")), or_dash(str(g, "name"))),
                                    num(r, json_object_get(g, "indicators")), num(r, json_object_get(g, "missing")),
-                                   group_points(r, g), num(r, json_object_get(g, "max_points"))};
+                                   num(r, json_object_get(g, "points")), num(r, json_object_get(g, "max_points"))};
             cs__pdf_table_row(p, &t, cells, NULL, 0);
         }
         const json_t *sum = json_object_get(r->doc, "summary");
@@ -889,7 +879,7 @@ static void summary_ranking(render *r)
             size_t m;
             json_t *x;
             json_array_foreach(json_object_get(row, "groups"), m, x) if (code && str(x, "code") && !strcmp(code, str(x, "code"))) rg = x;
-            cells[6 + k] = group_points(r, rg);
+            cells[6 + k] = num(r, json_object_get(rg, "points"));
             if (!strcmp(cells[6 + k], "缺数据")) rgb[6 + k] = CS__RED;
         }
         size_t extra = json_array_size(json_object_get(row, "adjustments_applied")) +

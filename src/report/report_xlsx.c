@@ -443,8 +443,7 @@ static void region_overview(book *b, lxw_worksheet *ws, const json_t *doc)
         jnum(g, "missing", &miss);
         if (n <= 0 && jnum(g, "max_points", &m) && m == 0) continue; /* a group of penalties and vetoes only */
         cell_text(&tb, 0, jstr(g, "name") ? jstr(g, "name") : jstr(g, "code"));
-        if (n > 0 && miss >= n) cell_text(&tb, 1, MISSING);
-        else cell_number(&tb, 1, json_object_get(g, "points"), miss > 0 ? b->partial : NULL);
+        cell_number(&tb, 1, json_object_get(g, "points"), miss > 0 && miss < n ? b->partial : NULL);
         cell_number(&tb, 2, json_object_get(g, "max_points"), NULL);
         if (jnum(g, "points", &p) && jnum(g, "max_points", &m) && m > 0 && !(n > 0 && miss >= n)) {
             json_t *share = json_real(p / m);
@@ -972,8 +971,7 @@ static void summary_ranking(book *b, lxw_worksheet *ws, const json_t *doc)
             double ni = 0, nm = 0;
             jnum(found, "indicators", &ni);
             jnum(found, "missing", &nm);
-            if (!found || (ni > 0 && nm >= ni)) cell_text(&tb, c_groups + g, MISSING);
-            else cell_number(&tb, c_groups + g, json_object_get(found, "points"), nm > 0 ? b->partial : NULL);
+            cell_number(&tb, c_groups + g, json_object_get(found, "points"), nm > 0 && nm < ni ? b->partial : NULL);
         }
         const json_t *complete = json_object_get(r, "complete");
         cell_text(&tb, c_tail, json_is_true(complete) ? "是" : json_is_false(complete) ? "否" : MISSING);
